@@ -1,0 +1,10 @@
+export * from './catalog.js';
+export * from './entry.js';
+export * from './parse-annotations.js';
+export type { InjectorDefaults } from './annotation-source.js';
+export type { SecretSpec, TemplateSource, TemplateEngineChoice } from './discover-secrets.js';
+export { formatProblems, type AnnotationProblem } from './problems.js';
+export { AUTH_METHODS, type AuthMethodName } from './catalog-vault.js';
+export { DEFAULT_SECRETS_PATH } from './catalog-injection.js';
+export { DEFAULT_AGENT_IMAGE } from './catalog-container.js';
+export { goDurationMs } from './value-types.js';
