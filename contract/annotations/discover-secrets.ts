@@ -4,6 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { AnnotationSource } from './annotation-source.js';
+import { DEFAULT_SECRETS_PATH } from './catalog-injection.js';
 import { perSecretAnnotations, type PlainValues } from './catalog.js';
 import { familyPrefix, OnInvalid, type AnnotationEntry } from './entry.js';
 import { compare, type ProblemCollector } from './problems.js';
@@ -72,7 +73,8 @@ function readSecret(name: string, source: AnnotationSource, plain: PlainValues, 
   const inline = blankToUndefined(read<string>('template'));
   const file = read<string>('templateFile');
   const preserve = read<boolean>('preserveCase') ?? plain.preserveSecretCase ?? false;
-  const volumePath = read<string>('volumePath') ?? plain.secretVolumePath;
+  // An invalid secret-volume-path is already reported; carry on with the default to find more problems.
+  const volumePath = read<string>('volumePath') ?? plain.secretVolumePath ?? DEFAULT_SECRETS_PATH;
   const fileName = preserve ? name : name.toLowerCase();
   const destination = resolveDestination(name, volumePath, read<string>('file') ?? fileName, problems);
 

@@ -138,7 +138,7 @@ export function nonBlank(what: string): ValueType<string> {
 /** One of a fixed set of words; `caseInsensitive` lower-cases first, as vault-k8s does for some. */
 export function oneOf<const W extends string>(words: readonly W[], caseInsensitive = false): ValueType<W> {
   return {
-    name: words.join('|'),
+    name: 'enum',
     parse(raw) {
       const candidate = caseInsensitive ? raw.toLowerCase() : raw;
       return (words as readonly string[]).includes(candidate)

@@ -1,0 +1,4 @@
+/** A mistake in how the command was called: printed without a stack trace, exit code 2. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}

@@ -1,0 +1,48 @@
+/**
+ * The vault-injector command line: one binary, one subcommand per job.
+ * This is the only module of the CLI that reads process.argv or exits.
+ */
+import { runAnnotationsCommand } from './commands/annotations.js';
+import { CliUsageError } from './cli-error.js';
+
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<number> | number;
+}
+
+const commands: Record<string, Command> = {
+  annotations: {
+    summary: 'List every annotation the injector understands (--json for machine-readable output).',
+    run: runAnnotationsCommand,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: vault-injector <command> [options]', '', 'Commands:', ...lines, '', 'Run "vault-injector <command> --help" for the options of a command.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`vault-injector: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`vault-injector ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
