@@ -37,7 +37,8 @@ export function renderCatalogMarkdown(rows: readonly CatalogRow[]): string {
     const notes = [flags(row), row.injectorEnv ? `injector: \`${row.injectorEnv}\`` : '', row.note ?? '']
       .filter(Boolean)
       .join('; ');
-    const def = row.default === null ? '' : escapeCell(code(row.default));
+    // Literal defaults in code style; descriptive ones ("all containers") as prose.
+    const def = row.default === null ? '' : escapeCell(row.default.includes(' ') ? row.default : code(row.default));
     lines.push(
       `| ${escapeCell(code(row.key))} | ${escapeCell(row.type)} | ${def} | ${escapeCell(notes)} | ${escapeCell(row.description)} |`,
     );
