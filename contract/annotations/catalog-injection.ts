@@ -73,7 +73,7 @@ export const injectionAnnotations = {
     description: 'Format used for secrets without a template: "map" (key: value lines) or "json" (case-insensitive).',
     type: oneOf(['map', 'json'], true),
     default: 'map',
-    injectorEnv: 'AGENT_INJECT_DEFAULT_TEMPLATE',
+    injector: { env: 'AGENT_INJECT_DEFAULT_TEMPLATE', flag: 'default-template' },
   }),
   secretVolumePath: plainWithDefault({
     key: 'secret-volume-path',
@@ -118,7 +118,7 @@ export const injectionAnnotations = {
       'Inject the agent as a native sidecar (init container with restartPolicy: Always and a startupProbe that passes after the first full render), so Jobs complete and no separate init container is needed.',
     type: goBool,
     default: 'false',
-    injectorEnv: 'AGENT_INJECT_NATIVE_SIDECAR',
+    injector: { env: 'AGENT_INJECT_NATIVE_SIDECAR', flag: 'native-sidecar' },
     extension: true,
   }),
   templateEngine: plainWithDefault({
@@ -133,7 +133,7 @@ export const injectionAnnotations = {
     key: 'secret-volume-size-limit',
     description: 'sizeLimit of the in-memory volumes that hold rendered secrets (e.g. 1Mi); unset means no limit.',
     type: optionalQuantity,
-    injectorEnv: 'AGENT_INJECT_SECRET_VOLUME_SIZE_LIMIT',
+    injector: { env: 'AGENT_INJECT_SECRET_VOLUME_SIZE_LIMIT', flag: 'secret-volume-size-limit' },
     extension: true,
   }),
 };

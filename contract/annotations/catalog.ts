@@ -71,7 +71,7 @@ export function catalogRows(prefix = DEFAULT_ANNOTATION_PREFIX): CatalogRow[] {
     type: entry.type.name,
     extension: entry.extension,
     support: entry.support,
-    injectorEnv: entry.injectorEnv ?? null,
+    injectorEnv: entry.injector?.env ?? null,
     note: entry.note ?? null,
   }));
 }

@@ -47,8 +47,11 @@ interface EntryFields<T> {
   readonly default: string | undefined;
   /** How the README and CLI describe the default when the raw value alone would mislead. */
   readonly defaultText?: string;
-  /** The injector environment variable that replaces the default injector-wide. */
-  readonly injectorEnv?: string;
+  /**
+   * The injector-wide setting that replaces the default for every pod: an `AGENT_INJECT_*`
+   * environment variable and the matching `vault-injector webhook` flag (vault-k8s's names).
+   */
+  readonly injector?: { readonly env: string; readonly flag: string };
   /** True for annotations that vault-k8s does not have. */
   readonly extension: boolean;
   readonly support: Support;

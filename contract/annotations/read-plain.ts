@@ -37,7 +37,7 @@ function readOne(
     // Only an injector setting can get here (catalog defaults are tested to parse).
     problems.error(
       entry.key,
-      `the injector default${entry.injectorEnv ? ` (${entry.injectorEnv})` : ''} is invalid: expected ${parsed.expected}`,
+      `the injector default${entry.injector ? ` (${entry.injector.env})` : ''} is invalid: expected ${parsed.expected}`,
     );
     return undefined;
   }
