@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from './is-process-alive.js';
 
 const INSTALLED_MARKER = '.installed';
 const LOCK_POLL_MS = 250;
@@ -98,14 +99,6 @@ async function isStale(lockFile: string): Promise<boolean> {
     return info !== undefined && Date.now() - info.mtimeMs > 60_000;
   }
   if (owner.host !== hostname() || typeof owner.pid !== 'number') return false;
-  return !isAlive(owner.pid);
+  return !isProcessAlive(owner.pid);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

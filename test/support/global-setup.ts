@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureHelm, helmVersion } from './helm.js';
 import { baoVersion, ensureBao, openBaoInfo, startOpenBao, type OpenBaoServer } from './openbao.js';
 import { postgresVersion, startPostgres, type PostgresInfo, type PostgresServer } from './postgres.js';
+import { removeAbandonedTempDirs } from './temp-dir.js';
 
 /** Paths and versions of what the run really used. */
 export interface TestBedTools {
@@ -17,6 +18,8 @@ export interface TestBedTools {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
+  const swept = await removeAbandonedTempDirs();
+  if (swept > 0) console.info(`[test-bed] removed ${swept} temp dir(s) left by killed test processes`);
   const [helm, openbao, postgres] = await Promise.allSettled([
     ensureHelm(),
     ensureBao().then(() => startOpenBao()),

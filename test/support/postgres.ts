@@ -99,24 +99,29 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 }
 
 interface ServerOwner {
-  /** Prefix that runs a command as the owner: setpriv as root, nothing otherwise. */
+  /** Set when we are root: initdb and postgres refuse to run as root, so they run as this user. */
+  runAs?: { uid: number; gid: number };
+  /** Prefix that runs a one-shot command as the owner. */
   wrap(command: string, args: string[]): [string, string[]];
   chownToOwner(path: string): Promise<void>;
 }
 
-// initdb and postgres refuse to run as root. setpriv (util-linux, like runuser) execs the command
-// in place, so the child we track *is* the postmaster and dies with SIGKILL; runuser would fork and
-// leave the postmaster behind if it were killed itself.
+// setpriv (util-linux, like runuser) execs the command in place, so the server pid we track *is*
+// the postmaster and can be given a parent-death signal (managed-process.ts); runuser would fork
+// and, if killed itself, leave the postmaster behind.
 async function serverOwner(): Promise<ServerOwner> {
   if (process.getuid?.() !== 0) return { wrap: (command, args) => [command, args], chownToOwner: async () => {} };
-  const id = async (flag: string): Promise<number> =>
-    Number((await runCommand('id', [flag, SYSTEM_USER]).catch((err: unknown) => {
+  const id = async (flag: string): Promise<number> => {
+    const { stdout } = await runCommand('id', [flag, SYSTEM_USER]).catch((err: unknown) => {
       throw new Error(`running PostgreSQL as root needs the '${SYSTEM_USER}' system user (Debian's postgresql package)`, { cause: err });
-    })).stdout.trim());
-  const [uid, gid] = [await id('-u'), await id('-g')];
+    });
+    return Number(stdout.trim());
+  };
+  const runAs = { uid: await id('-u'), gid: await id('-g') };
   return {
-    wrap: (command, args) => ['setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', command, ...args]],
-    chownToOwner: (path) => chown(path, uid, gid),
+    runAs,
+    wrap: (command, args) => ['setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--init-groups', '--', command, ...args]],
+    chownToOwner: (path) => chown(path, runAs.uid, runAs.gid),
   };
 }
 
@@ -140,14 +145,14 @@ async function initCluster(binDir: string, tempDir: string, owner: ServerOwner, 
 async function startServer(
   binDir: string, tempDir: string, owner: ServerOwner, port: number, adminPassword: string, startTimeoutMs: number,
 ): Promise<PostgresServer> {
-  const [command, args] = owner.wrap(join(binDir, 'postgres'), [
+  const args = [
     '-D', join(tempDir, 'data'), '-c', 'listen_addresses=127.0.0.1', '-c', `port=${port}`,
     '-c', `unix_socket_directories=${tempDir}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off',
     '-c', 'full_page_writes=off',
-  ]);
+  ];
   const child = startManagedProcess({
-    command, args, env: serverEnv(), cwd: tempDir, logFile: join(tempDir, 'postgres.log'),
-    stopSignal: 'SIGINT', stopGraceMs: 10_000,
+    command: join(binDir, 'postgres'), args, runAs: owner.runAs, env: serverEnv(), cwd: tempDir,
+    logFile: join(tempDir, 'postgres.log'), stopSignal: 'SIGINT', stopGraceMs: 10_000,
   });
   const info: PostgresInfo = {
     host: '127.0.0.1', port, adminUser: SYSTEM_USER, adminPassword, database: 'postgres',
