@@ -1,0 +1,40 @@
+import type { AgentConfigError, AgentConfigResult } from './errors.js';
+import { IssueDetails, ROOT_PATH } from './errors.js';
+import { isRecord } from './primitives.js';
+import { SUPPORTED_AGENT_CONFIG_VERSIONS, agentConfigSchema } from './schema.js';
+
+/**
+ * A config of a version this build does not know is reported on its own: its other fields follow
+ * another schema, so checking them against this one would only add noise. Non-numeric or absent
+ * versions fall through to the schema, which reports them with the rest.
+ */
+function unsupportedVersion(input: unknown): AgentConfigError | undefined {
+  if (!isRecord(input)) return undefined;
+  const version = input['version'];
+  if (typeof version !== 'number' || SUPPORTED_AGENT_CONFIG_VERSIONS.includes(version)) return undefined;
+  return {
+    path: 'version',
+    message:
+      `unsupported AgentConfig version ${version}; this build supports version ` +
+      `${SUPPORTED_AGENT_CONFIG_VERSIONS.join(', ')} (is the agent image older than the webhook?)`,
+  };
+}
+
+/**
+ * Validates a config and applies its defaults. Reports every problem at once, each with its
+ * path; unknown keys are errors (except inside `auth.extra` and `telemetry`), so typos are caught.
+ * Never throws.
+ */
+export function parseAgentConfig(input: unknown): AgentConfigResult {
+  const unsupported = unsupportedVersion(input);
+  if (unsupported !== undefined) return { ok: false, errors: [unsupported] };
+  const details = new IssueDetails();
+  try {
+    const result = agentConfigSchema.safeParse(input, { error: details.errorMap, reportInput: true });
+    if (result.success) return { ok: true, config: result.data };
+    return { ok: false, errors: details.toErrors(result.error.issues) };
+  } catch {
+    // Only exotic input gets here (a getter or proxy that throws): plain JSON never does.
+    return { ok: false, errors: [{ path: ROOT_PATH, message: 'expected plain JSON data; reading the value threw' }] };
+  }
+}
