@@ -1,8 +1,7 @@
-import { posix } from 'node:path';
 import type { z } from 'zod';
 import { AgentMode } from './mode.js';
-import type { IssueList } from './primitives.js';
-import { fieldsParsed, isRecord, pathParsed } from './primitives.js';
+import type { IssueList } from './refine-helpers.js';
+import { fieldsParsed, parsedPath } from './refine-helpers.js';
 import type { AgentConfigFields } from './schema.js';
 import { listenerPort } from './schema-listener.js';
 
@@ -75,14 +74,12 @@ function checkTemplatesAgainstSinks(config: AgentConfigFields, report: Report, i
   if (!Array.isArray(templates) || !Array.isArray(sinks)) return;
   const sinkIndexByPath = new Map<string, number>();
   sinks.forEach((sink, index) => {
-    if (isRecord(sink) && typeof sink.path === 'string' && pathParsed(issues, ['sinks', index, 'path'])) {
-      sinkIndexByPath.set(posix.normalize(sink.path), index);
-    }
+    const path = parsedPath(issues, sink, ['sinks', index], 'path');
+    if (path !== undefined) sinkIndexByPath.set(path, index);
   });
   templates.forEach((template, index) => {
-    const parsedDestination = isRecord(template) && typeof template.destination === 'string';
-    if (!parsedDestination || !pathParsed(issues, ['templates', index, 'destination'])) return;
-    const destination = posix.normalize(template.destination);
+    const destination = parsedPath(issues, template, ['templates', index], 'destination');
+    if (destination === undefined) return;
     const sinkIndex = sinkIndexByPath.get(destination);
     if (sinkIndex !== undefined) {
       report(

@@ -1,6 +1,6 @@
 import type { AgentConfigError, AgentConfigResult } from './errors.js';
 import { IssueDetails, ROOT_PATH } from './errors.js';
-import { isRecord } from './primitives.js';
+import { isRecord } from './refine-helpers.js';
 import { SUPPORTED_AGENT_CONFIG_VERSIONS, agentConfigSchema } from './schema.js';
 
 /**

@@ -77,39 +77,3 @@ export const vaultApiPath = z
     (value) => value.split('/').every((segment) => VAULT_PATH_SEGMENT.test(segment) && segment !== '.' && segment !== '..'),
     { error: 'expected a Vault path such as auth/kubernetes: segments of A-Z a-z 0-9 _ . - separated by single slashes' },
   );
-
-/** True for plain objects; zod's `when` hooks see values that may not have parsed. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The part of a zod parse payload that `when` hooks and rules read. */
-export interface IssueList {
-  readonly issues: readonly { readonly path?: readonly PropertyKey[] | undefined }[];
-}
-
-/**
- * True when no issue has been reported under any of `keys` of the object being checked.
- * Cross-field checks use it (with zod's `when`) so they still run, and report, when an unrelated
- * field is wrong — every problem at once — but stay quiet about fields that did not parse.
- */
-export function fieldsParsed(payload: IssueList, ...keys: readonly PropertyKey[]): boolean {
-  return !payload.issues.some((issue) => {
-    const first = issue.path?.[0];
-    return first !== undefined && keys.includes(first);
-  });
-}
-
-/** True when no issue has been reported at or under `prefix` (e.g. `[2, 'destination']`). */
-export function pathParsed(payload: IssueList, prefix: readonly PropertyKey[]): boolean {
-  return !payload.issues.some((issue) => {
-    const path = issue.path ?? [];
-    return path.length >= prefix.length && prefix.every((key, index) => path[index] === key);
-  });
-}
-
-/** A `when` hook: run the check if the value is an object whose `keys` all parsed. */
-export function whenParsed(...keys: readonly PropertyKey[]) {
-  return (payload: IssueList & { readonly value: unknown }): boolean =>
-    isRecord(payload.value) && fieldsParsed(payload, ...keys);
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { IssueList } from './primitives.js';
-import { nonEmptyString, positiveDurationMs, vaultApiPath, whenParsed } from './primitives.js';
+import { nonEmptyString, positiveDurationMs, vaultApiPath } from './primitives.js';
+import type { RefinementContext } from './refine-helpers.js';
+import { notAbove, whenParsed } from './refine-helpers.js';
 
 /** Vault auth methods the agent logs in with (Vault Agent's `auto_auth.method.type`). */
 export const AuthMethod = {
@@ -98,20 +99,6 @@ interface CommonAuthFields {
   extra: Record<string, string>;
 }
 
-interface RefinementContext extends IssueList {
-  addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string }): void;
-}
-
-function checkBackoffOrder(auth: CommonAuthFields, ctx: RefinementContext): void {
-  if (auth.minBackoffMs > auth.maxBackoffMs) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['minBackoffMs'],
-      message: `minBackoffMs (${auth.minBackoffMs}) must not exceed maxBackoffMs (${auth.maxBackoffMs})`,
-    });
-  }
-}
-
 function checkExtraParams(auth: CommonAuthFields, ctx: RefinementContext): void {
   const reserved = RESERVED_EXTRA_PARAMS[auth.method];
   for (const name of Object.keys(auth.extra)) {
@@ -133,6 +120,6 @@ function checkExtraParams(auth: CommonAuthFields, ctx: RefinementContext): void 
  */
 export function withCommonAuthRules<T extends z.ZodType<CommonAuthFields>>(schema: T): T {
   return schema
-    .superRefine(checkBackoffOrder, { when: whenParsed('minBackoffMs', 'maxBackoffMs') })
+    .superRefine(...notAbove('minBackoffMs', 'maxBackoffMs'))
     .superRefine(checkExtraParams, { when: whenParsed('method', 'extra') });
 }

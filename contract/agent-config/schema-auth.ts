@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuthMethod, authCommonShape, withCommonAuthRules } from './schema-auth-common.js';
-import { absolutePath, nonEmptyString, positiveDurationMs, vaultApiPath, whenParsed } from './primitives.js';
+import { absolutePath, nonEmptyString, positiveDurationMs, vaultApiPath } from './primitives.js';
+import { bothOrNeither } from './refine-helpers.js';
 
 /** Where Kubernetes mounts the pod's service-account token by default. */
 export const DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -100,8 +101,6 @@ export const tokenFileAuthSchema = withCommonAuthRules(
   }),
 );
 
-const CERT_AND_KEY_TOGETHER = 'clientCertPath and clientKeyPath go together: set both or neither';
-
 /** `cert`: `PUT <mountPath>/login {name?}` over a TLS connection that presents the client certificate. */
 export const certAuthSchema = withCommonAuthRules(
   z
@@ -122,15 +121,7 @@ export const certAuthSchema = withCommonAuthRules(
        */
       reload: z.boolean().default(false),
     })
-    .superRefine(
-      (cert, ctx) => {
-        if ((cert.clientCertPath === undefined) !== (cert.clientKeyPath === undefined)) {
-          const missing = cert.clientCertPath === undefined ? 'clientCertPath' : 'clientKeyPath';
-          ctx.addIssue({ code: 'custom', path: [missing], message: CERT_AND_KEY_TOGETHER });
-        }
-      },
-      { when: whenParsed('clientCertPath', 'clientKeyPath') },
-    ),
+    .superRefine(...bothOrNeither('clientCertPath', 'clientKeyPath')),
 );
 
 const AUTH_METHODS = Object.values(AuthMethod);

@@ -1,7 +1,7 @@
-import { posix } from 'node:path';
 import { z } from 'zod';
 import { fileMode } from './file-mode.js';
-import { absolutePath, isRecord, pathParsed } from './primitives.js';
+import { absolutePath } from './primitives.js';
+import { forEachDuplicate, parsedPath } from './refine-helpers.js';
 
 /** The agent's own token file, which vault-k8s always configures. */
 export const DEFAULT_TOKEN_SINK_PATH = '/home/vault/.vault-token';
@@ -27,13 +27,10 @@ export const tokenSinkListSchema = z
   .array(tokenSinkSchema, { error: 'expected an array of token sinks' })
   .superRefine(
     (sinks, ctx) => {
-      const firstByPath = new Map<string, number>();
-      sinks.forEach((sink, index) => {
-        if (!isRecord(sink) || typeof sink.path !== 'string' || !pathParsed(ctx, [index, 'path'])) return;
-        const path = posix.normalize(sink.path);
-        const first = firstByPath.get(path);
-        if (first === undefined) firstByPath.set(path, index);
-        else ctx.addIssue({ code: 'custom', path: [index, 'path'], message: `sinks[${first}] writes the same file ${path}` });
+      const pathOf = (sink: unknown, index: number) => parsedPath(ctx, sink, [index], 'path');
+      forEachDuplicate(sinks, pathOf, (index, first) => {
+        const message = `sinks[${first}] writes the same file ${pathOf(sinks[index], index)}`;
+        ctx.addIssue({ code: 'custom', path: [index, 'path'], message });
       });
     },
     { when: (payload) => Array.isArray(payload.value) },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { boundedInteger, positiveDurationMs, whenParsed } from './primitives.js';
+import { boundedInteger, positiveDurationMs } from './primitives.js';
+import { notAbove } from './refine-helpers.js';
 
 /**
  * How a failed Vault request made for a template is retried before the render fails (Vault
@@ -27,18 +28,7 @@ export const templateRetrySchema = z
      */
     maxBackoffMs: positiveDurationMs.default(60_000),
   })
-  .superRefine(
-    (retry, ctx) => {
-      if (retry.backoffMs > retry.maxBackoffMs) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['backoffMs'],
-          message: `backoffMs (${retry.backoffMs}) must not exceed maxBackoffMs (${retry.maxBackoffMs})`,
-        });
-      }
-    },
-    { when: whenParsed('backoffMs', 'maxBackoffMs') },
-  );
+  .superRefine(...notAbove('backoffMs', 'maxBackoffMs'));
 
 /** How secrets are refreshed and how rendering fails (Vault Agent's `template_config` and more). */
 export const templateConfigSchema = z.strictObject({

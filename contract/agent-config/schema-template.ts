@@ -1,7 +1,7 @@
-import { posix } from 'node:path';
 import { z } from 'zod';
 import { fileMode } from './file-mode.js';
-import { absolutePath, isRecord, nonEmptyString, pathParsed, positiveDurationMs, whenParsed } from './primitives.js';
+import { absolutePath, nonEmptyString, positiveDurationMs } from './primitives.js';
+import { forEachDuplicate, parsedPath, parsedString, whenParsed } from './refine-helpers.js';
 
 /**
  * Template engines. The webhook picks one per template (an explicit annotation, else detection
@@ -145,31 +145,18 @@ export const templateListSchema = z
   .array(templateSchema, { error: 'expected an array of templates' })
   .superRefine(
     (templates, ctx) => {
-      const firstByDestination = new Map<string, number>();
-      const firstByName = new Map<string, number>();
-      templates.forEach((template, index) => {
-        if (!isRecord(template)) return;
-        const describe = (other: number): string => `templates[${other}] (${JSON.stringify(templates[other]?.name)})`;
-        if (typeof template.destination === 'string' && pathParsed(ctx, [index, 'destination'])) {
-          const destination = posix.normalize(template.destination);
-          const first = firstByDestination.get(destination);
-          if (first === undefined) firstByDestination.set(destination, index);
-          else {
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'destination'],
-              message: `${describe(index)} and ${describe(first)} both render ${destination}; each file needs its own template`,
-            });
-          }
-        }
-        if (typeof template.name === 'string' && pathParsed(ctx, [index, 'name'])) {
-          const first = firstByName.get(template.name);
-          if (first === undefined) firstByName.set(template.name, index);
-          else {
-            const message = `duplicate template name: ${describe(first)} has the same name`;
-            ctx.addIssue({ code: 'custom', path: [index, 'name'], message });
-          }
-        }
+      const describe = (index: number): string => `templates[${index}] (${JSON.stringify(templates[index]?.name)})`;
+      const destinationOf = (template: unknown, index: number) => parsedPath(ctx, template, [index], 'destination');
+      forEachDuplicate(templates, destinationOf, (index, first) => {
+        const message =
+          `${describe(index)} and ${describe(first)} both render ${destinationOf(templates[index], index)}; ` +
+          'each file needs its own template';
+        ctx.addIssue({ code: 'custom', path: [index, 'destination'], message });
+      });
+      const nameOf = (template: unknown, index: number) => parsedString(ctx, template, [index], 'name');
+      forEachDuplicate(templates, nameOf, (index, first) => {
+        const message = `duplicate template name: ${describe(first)} has the same name`;
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message });
       });
     },
     { when: (payload) => Array.isArray(payload.value) },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { absolutePath, boundedInteger, httpUrl, nonEmptyString, positiveDurationMs, whenParsed } from './primitives.js';
+import { absolutePath, boundedInteger, httpUrl, nonEmptyString, positiveDurationMs } from './primitives.js';
+import { bothOrNeither } from './refine-helpers.js';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
@@ -60,18 +61,6 @@ export const vaultConnectionSchema = z
      */
     maxRetries: boundedInteger(0, 100, 'a number of retries').default(2),
   })
-  .superRefine(
-    (vault, ctx) => {
-      if ((vault.clientCertPath === undefined) !== (vault.clientKeyPath === undefined)) {
-        const missing = vault.clientCertPath === undefined ? 'clientCertPath' : 'clientKeyPath';
-        ctx.addIssue({
-          code: 'custom',
-          path: [missing],
-          message: 'clientCertPath and clientKeyPath go together: set both or neither',
-        });
-      }
-    },
-    { when: whenParsed('clientCertPath', 'clientKeyPath') },
-  );
+  .superRefine(...bothOrNeither('clientCertPath', 'clientKeyPath'));
 
 export type VaultConnection = z.output<typeof vaultConnectionSchema>;

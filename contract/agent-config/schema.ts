@@ -9,7 +9,8 @@ import { telemetrySchema } from './schema-telemetry.js';
 import { templateListSchema } from './schema-template.js';
 import { templateConfigSchema } from './schema-template-config.js';
 import { vaultConnectionSchema } from './schema-vault.js';
-import { boundedInteger, isRecord } from './primitives.js';
+import { boundedInteger } from './primitives.js';
+import { isRecord } from './refine-helpers.js';
 
 /**
  * The version this schema describes. A config says which version it is, so an agent image older
