@@ -1,5 +1,6 @@
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
+import { parseOctalFileMode } from '../agent-config/file-mode.js';
 
 /**
  * Value types of annotation values, with vault-k8s's (that is, Go's) parsing rules.
@@ -171,15 +172,12 @@ export const absolutePath: ValueType<string> = {
   },
 };
 
-/** A file mode written in octal as the agent expects it, e.g. `0600` or `644`. */
+/** A file mode written in octal as the agent reads it, e.g. `0600` or `644` (shared with AgentConfig). */
 export const fileMode: ValueType<number> = {
   name: 'octal',
   parse(raw) {
-    const value = raw.trim();
-    if (!/^0?[0-7]{3}$/.test(value) && !/^0[0-7]{4}$/.test(value)) {
-      return fail('an octal file mode such as 0600 or 0644');
-    }
-    return ok(Number.parseInt(value, 8));
+    const parsed = parseOctalFileMode(raw.trim());
+    return parsed.ok ? ok(parsed.mode) : fail(parsed.expected);
   },
 };
 
