@@ -23,7 +23,8 @@ class HandlebarsParseError extends Error {
  * so swapping that hook for the duration of one parse cannot affect anyone else.
  */
 function parseOrThrowStructured(text: string): void {
-  const parser = Handlebars.Parser as unknown as { parseError: (message: string, hash: JisonErrorHash) => never };
+  const parser = (Handlebars as unknown as { Parser: { parseError: (message: string, hash: JisonErrorHash) => never } })
+    .Parser;
   const original = parser.parseError;
   parser.parseError = (_message, hash) => {
     throw new HandlebarsParseError(hash);
