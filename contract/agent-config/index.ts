@@ -23,6 +23,8 @@ export {
   encodeAgentConfig,
   encodedAgentConfigFits,
 } from './codec.js';
+export { MAX_AGENT_CONFIG_CHUNKS, agentConfigEnvVars, readAgentConfigFromEnv } from './env-delivery.js';
+export type { AgentConfigEnvResult, EnvVar } from './env-delivery.js';
 
 export { AgentMode, exitsAfterAuth } from './mode.js';
 export { MAX_FILE_MODE, fileMode, formatFileMode, parseOctalFileMode } from './file-mode.js';

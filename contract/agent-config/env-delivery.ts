@@ -1,0 +1,68 @@
+/**
+ * Hands an encoded AgentConfig to the agent container through environment variables.
+ *
+ * One variable holds up to MAX_ENCODED_AGENT_CONFIG_BYTES (Linux refuses a single environment
+ * string over 128 KiB). A config that is larger even after gzip is split across numbered
+ * variables: `VAULT_INJECTOR_AGENT_CONFIG=chunks:3`, then `…_1`, `…_2`, `…_3`. The kernel's limit on
+ * the whole environment (a quarter of the stack limit, 2 MiB by default) and the API server's
+ * object size limit (1.5 MiB) bound how many chunks make sense.
+ */
+import {
+  AGENT_CONFIG_ENV_VAR,
+  decodeAgentConfig,
+  encodeAgentConfig,
+  MAX_ENCODED_AGENT_CONFIG_BYTES,
+} from './codec.js';
+import { ROOT_PATH, type AgentConfigResult } from './errors.js';
+import type { AgentConfig } from './schema.js';
+
+/** Most chunks one config may use: 8 × 120 KiB = 960 KiB, under the environment and object limits. */
+export const MAX_AGENT_CONFIG_CHUNKS = 8;
+
+const CHUNKS_MARKER = 'chunks:';
+
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
+export type AgentConfigEnvResult = { ok: true; env: EnvVar[] } | { ok: false; encodedBytes: number; maxBytes: number };
+
+/** The environment variables that carry `config`, or how far it is over the limit. */
+export function agentConfigEnvVars(config: AgentConfig): AgentConfigEnvResult {
+  const encoded = encodeAgentConfig(config);
+  // base64 is ASCII, so string length equals byte length.
+  if (encoded.length <= MAX_ENCODED_AGENT_CONFIG_BYTES) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: encoded }] };
+  const count = Math.ceil(encoded.length / MAX_ENCODED_AGENT_CONFIG_BYTES);
+  if (count > MAX_AGENT_CONFIG_CHUNKS) {
+    return { ok: false, encodedBytes: encoded.length, maxBytes: MAX_AGENT_CONFIG_CHUNKS * MAX_ENCODED_AGENT_CONFIG_BYTES };
+  }
+  const env: EnvVar[] = [{ name: AGENT_CONFIG_ENV_VAR, value: `${CHUNKS_MARKER}${count}` }];
+  for (let i = 0; i < count; i++) {
+    const start = i * MAX_ENCODED_AGENT_CONFIG_BYTES;
+    env.push({ name: `${AGENT_CONFIG_ENV_VAR}_${i + 1}`, value: encoded.slice(start, start + MAX_ENCODED_AGENT_CONFIG_BYTES) });
+  }
+  return { ok: true, env };
+}
+
+/** Reads and validates the config from an environment (e.g. `process.env`). Never throws. */
+export function readAgentConfigFromEnv(env: Readonly<Record<string, string | undefined>>): AgentConfigResult {
+  const head = env[AGENT_CONFIG_ENV_VAR];
+  if (head === undefined || head.trim() === '') {
+    return { ok: false, errors: [{ path: ROOT_PATH, message: `the environment variable ${AGENT_CONFIG_ENV_VAR} is not set` }] };
+  }
+  if (!head.startsWith(CHUNKS_MARKER)) return decodeAgentConfig(head);
+  const count = Number(head.slice(CHUNKS_MARKER.length));
+  if (!Number.isInteger(count) || count < 1 || count > MAX_AGENT_CONFIG_CHUNKS) {
+    return { ok: false, errors: [{ path: ROOT_PATH, message: `${AGENT_CONFIG_ENV_VAR}: expected chunks:<1-${MAX_AGENT_CONFIG_CHUNKS}>` }] };
+  }
+  const parts: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const part = env[`${AGENT_CONFIG_ENV_VAR}_${i}`];
+    if (part === undefined) {
+      return { ok: false, errors: [{ path: ROOT_PATH, message: `the environment variable ${AGENT_CONFIG_ENV_VAR}_${i} is missing` }] };
+    }
+    parts.push(part);
+  }
+  return decodeAgentConfig(parts.join(''));
+}

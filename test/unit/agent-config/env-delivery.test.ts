@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  AGENT_CONFIG_ENV_VAR,
+  agentConfigEnvVars,
+  MAX_AGENT_CONFIG_CHUNKS,
+  MAX_ENCODED_AGENT_CONFIG_BYTES,
+  readAgentConfigFromEnv,
+} from '../../../contract/agent-config/index.js';
+import { aTemplate, anAgentConfig, parsed } from './builders.js';
+
+const toEnv = (vars: { name: string; value: string }[]) => Object.fromEntries(vars.map((v) => [v.name, v.value]));
+
+/** Templates of random text, which gzip cannot shrink: forces chunking. */
+function incompressibleConfig(totalBytes: number) {
+  const count = Math.ceil(totalBytes / 50_000);
+  const templates = Array.from({ length: count }, (_, i) =>
+    aTemplate({ name: `t${i}`, destination: `/vault/secrets/t${i}`, contents: randomBytes(37_500).toString('base64') }),
+  );
+  return parsed(anAgentConfig({ templates }));
+}
+
+describe('handing the AgentConfig over in environment variables', () => {
+  it('uses one variable when the encoded config fits', () => {
+    const config = parsed(anAgentConfig());
+    const result = agentConfigEnvVars(config);
+    expect(result.ok && result.env.map((v) => v.name)).toEqual([AGENT_CONFIG_ENV_VAR]);
+    expect(result.ok && readAgentConfigFromEnv(toEnv(result.env))).toEqual({ ok: true, config });
+  });
+
+  it('splits a config too large for one variable into chunks that each fit, and reads it back', () => {
+    const config = incompressibleConfig(300_000);
+    const result = agentConfigEnvVars(config);
+    if (!result.ok) throw new Error('expected the config to fit in chunks');
+    expect(result.env[0]).toEqual({ name: AGENT_CONFIG_ENV_VAR, value: `chunks:${result.env.length - 1}` });
+    expect(result.env.length - 1).toBeGreaterThan(1);
+    for (const variable of result.env) expect(variable.value.length).toBeLessThanOrEqual(MAX_ENCODED_AGENT_CONFIG_BYTES);
+    expect(readAgentConfigFromEnv(toEnv(result.env))).toEqual({ ok: true, config });
+  });
+
+  it('refuses a config above the chunk limit, saying by how much', () => {
+    const result = agentConfigEnvVars(incompressibleConfig(MAX_AGENT_CONFIG_CHUNKS * MAX_ENCODED_AGENT_CONFIG_BYTES + 100_000));
+    expect(result).toMatchObject({ ok: false, maxBytes: MAX_AGENT_CONFIG_CHUNKS * MAX_ENCODED_AGENT_CONFIG_BYTES });
+  });
+
+  it.each([
+    [{}, 'is not set'],
+    [{ [AGENT_CONFIG_ENV_VAR]: 'chunks:2', [`${AGENT_CONFIG_ENV_VAR}_1`]: 'gz64:AAAA' }, '_2 is missing'],
+    [{ [AGENT_CONFIG_ENV_VAR]: 'chunks:99' }, 'expected chunks:'],
+    [{ [AGENT_CONFIG_ENV_VAR]: 'garbage!' }, 'expected'],
+  ])('explains a missing or broken environment %#', (env, message) => {
+    const result = readAgentConfigFromEnv(env);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]!.message).toContain(message);
+  });
+});
