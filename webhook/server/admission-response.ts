@@ -1,0 +1,104 @@
+/**
+ * The one function that shapes every AdmissionReview response, in the apiVersion of the request,
+ * always echoing the request UID. Nothing else in the webhook builds a response body.
+ */
+import type { Operation } from 'fast-json-patch';
+import type { DenyReason } from '../admission-types.js';
+import type { AdmissionApiVersion } from './read-admission-review.js';
+
+/** The answer to one review, as the HTTP layer decided it. */
+export type AdmissionAnswer =
+  | { kind: 'patch'; patch: readonly Operation[]; warnings: readonly string[] }
+  | { kind: 'allow'; warnings: readonly string[] }
+  | { kind: 'deny'; status: DenialStatus; message: string; warnings: readonly string[] };
+
+/** `metav1.Status` fields of a denial; the API server returns them to the client. */
+export interface DenialStatus {
+  code: number;
+  reason: 'BadRequest' | 'Forbidden' | 'InternalError';
+}
+
+export interface AdmissionReviewResponse {
+  apiVersion: AdmissionApiVersion;
+  kind: 'AdmissionReview';
+  response: {
+    uid: string;
+    allowed: boolean;
+    patchType?: 'JSONPatch';
+    /** base64 of the JSON Patch document. */
+    patch?: string;
+    warnings?: string[];
+    status?: { status: 'Failure'; code: number; reason: string; message: string };
+  };
+}
+
+/**
+ * Denials are HTTP 400 "BadRequest" (the pod's annotations or shape are wrong and the author can
+ * fix them), except refusing a system namespace, which is 403 "Forbidden". The API server never
+ * lets a denial through with a code below 400, and without a code it picks one itself.
+ */
+export const DENIAL_STATUS: Record<DenyReason | 'malformed-request' | 'internal-error', DenialStatus> = {
+  'invalid-pod': { code: 400, reason: 'BadRequest' },
+  'system-namespace': { code: 403, reason: 'Forbidden' },
+  'invalid-annotations': { code: 400, reason: 'BadRequest' },
+  'invalid-template': { code: 400, reason: 'BadRequest' },
+  'pod-incompatible': { code: 400, reason: 'BadRequest' },
+  'config-too-large': { code: 400, reason: 'BadRequest' },
+  'malformed-request': { code: 400, reason: 'BadRequest' },
+  'internal-error': { code: 500, reason: 'InternalError' },
+};
+
+export function shapeAdmissionResponse(apiVersion: AdmissionApiVersion, uid: string, answer: AdmissionAnswer): AdmissionReviewResponse {
+  const response: AdmissionReviewResponse['response'] = { uid, allowed: answer.kind !== 'deny' };
+  if (answer.kind === 'patch' && answer.patch.length > 0) {
+    response.patchType = 'JSONPatch';
+    response.patch = Buffer.from(JSON.stringify(answer.patch)).toString('base64');
+  }
+  if (answer.kind === 'deny') {
+    // An empty message would read "denied the request without explanation"; never send one.
+    const message = answer.message.trim() === '' ? 'denied by the vault-injector webhook' : answer.message;
+    response.status = { status: 'Failure', code: answer.status.code, reason: answer.status.reason, message };
+  }
+  const warnings = shapeWarnings(answer.warnings);
+  if (warnings.length > 0) response.warnings = warnings;
+  return { apiVersion, kind: 'AdmissionReview', response };
+}
+
+/**
+ * The API server may truncate a warning over 256 characters and ignores warnings past 4096
+ * characters in total (Kubernetes "Dynamic Admission Control", response warnings). We apply
+ * those limits ourselves so the cut is visible ("…") and a final warning says how many were left
+ * out, instead of warnings silently disappearing. Control characters (newlines) would break the
+ * HTTP Warning header the API server turns them into, so they become spaces; duplicates go.
+ */
+export const MAX_WARNING_CHARS = 256;
+export const MAX_WARNINGS_TOTAL_CHARS = 4096;
+
+export function shapeWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length === 0) return [];
+  const shaped: string[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  for (let i = 0; i < warnings.length; i++) {
+    const warning = clipWarning(String(warnings[i]));
+    if (warning === '' || seen.has(warning)) continue;
+    const omitted = `${warnings.length - i} more warning(s) omitted`;
+    if (total + warning.length + omitted.length > MAX_WARNINGS_TOTAL_CHARS) {
+      shaped.push(omitted);
+      break;
+    }
+    seen.add(warning);
+    shaped.push(warning);
+    total += warning.length;
+  }
+  return shaped;
+}
+
+function clipWarning(warning: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
+  const clean = warning.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (clean.length <= MAX_WARNING_CHARS) return clean;
+  let cut = MAX_WARNING_CHARS - 1;
+  if (/[\ud800-\udbff]/.test(clean.charAt(cut - 1))) cut--; // keep surrogate pairs whole
+  return `${clean.slice(0, cut)}…`;
+}
