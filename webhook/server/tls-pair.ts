@@ -67,20 +67,11 @@ export async function readTlsFiles(files: TlsFiles): Promise<TlsFileContents> {
 
 /** Throws a TlsLoadError unless the contents form a pair Node can serve with `settings`. */
 export function checkTlsPair(contents: TlsFileContents, settings: TlsSettings): TlsPair {
-  let certificate: X509Certificate;
-  try {
-    createSecureContext(secureContextOptions(contents, settings));
-    certificate = new X509Certificate(contents.cert);
-  } catch (error) {
-    throw new TlsLoadError(TlsErrorCode.invalid, `the TLS certificate and key are not usable: ${errorText(error)}`);
-  }
-  let matches: boolean;
-  try {
-    matches = certificate.checkPrivateKey(createPrivateKey(contents.key));
-  } catch (error) {
-    throw new TlsLoadError(TlsErrorCode.invalid, `the TLS key is not usable: ${errorText(error)}`);
-  }
-  if (!matches) throw new TlsLoadError(TlsErrorCode.keyMismatch, 'the TLS key does not belong to the certificate');
+  const certificate = attempt(() => new X509Certificate(contents.cert), 'the TLS certificate is not usable');
+  const key = attempt(() => createPrivateKey(contents.key), 'the TLS key is not usable');
+  if (!certificate.checkPrivateKey(key)) throw new TlsLoadError(TlsErrorCode.keyMismatch, 'the TLS key does not belong to the certificate');
+  // The whole chain, the versions and the cipher list, as the server will use them.
+  attempt(() => createSecureContext(secureContextOptions(contents, settings)), 'the TLS certificate and key cannot be served');
   return {
     ...contents,
     fingerprint256: certificate.fingerprint256,
@@ -100,6 +91,10 @@ export function secureContextOptions(pair: Pick<TlsFileContents, 'cert' | 'key'>
 }
 
 // OpenSSL's messages name the failing routine, never key material.
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function attempt<T>(run: () => T, what: string): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new TlsLoadError(TlsErrorCode.invalid, `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
