@@ -1,0 +1,113 @@
+/**
+ * A checked view of the pod copy we mutate: references into the plain JSON, so edits land in
+ * the copy, plus what was wrong with its shape. The API server validates pods after the
+ * webhooks, so anything may arrive here; we read only what injection needs and refuse shapes we
+ * cannot patch sensibly.
+ */
+import type { JsonObject } from './k8s-shapes.js';
+import { isRecord } from './json-values.js';
+import type { MutationReport } from './mutation-problems.js';
+
+export interface ContainerView {
+  name: string;
+  /** The container object inside the copy. */
+  object: JsonObject;
+  /** `spec.containers[3]`, for messages. */
+  where: string;
+  /** Its volume mounts that are objects (others are left alone). */
+  mounts: JsonObject[];
+}
+
+export interface PodView {
+  root: JsonObject;
+  annotations: JsonObject;
+  spec: JsonObject;
+  containers: ContainerView[];
+  initContainers: ContainerView[];
+  /** Volumes that are objects. */
+  volumes: JsonObject[];
+}
+
+export function readPod(copy: unknown, report: MutationReport): PodView | undefined {
+  if (!isRecord(copy)) {
+    report.problem('the object is not a pod: expected a JSON object');
+    return undefined;
+  }
+  const annotations = readAnnotations(copy, report);
+  const spec = copy['spec'];
+  if (!isRecord(spec)) {
+    report.problem('the pod has no spec object');
+    return undefined;
+  }
+  const containers = readContainers(spec, 'containers', report);
+  const initContainers = readContainers(spec, 'initContainers', report);
+  const volumes = readList(spec, 'volumes', 'spec.volumes', report);
+  if (!annotations || !containers || !initContainers || !volumes) return undefined;
+  return { root: copy, annotations, spec, containers, initContainers, volumes: volumes.filter(isRecord) };
+}
+
+/** `metadata.annotations`, created when absent (a pod to inject always has some, but be safe). */
+function readAnnotations(pod: JsonObject, report: MutationReport): JsonObject | undefined {
+  pod['metadata'] ??= {};
+  const metadata = pod['metadata'];
+  if (!isRecord(metadata)) {
+    report.problem('the pod metadata is not an object');
+    return undefined;
+  }
+  metadata['annotations'] ??= {};
+  const annotations = metadata['annotations'];
+  if (!isRecord(annotations)) {
+    report.problem('the pod metadata.annotations is not an object');
+    return undefined;
+  }
+  return annotations;
+}
+
+function readContainers(
+  spec: JsonObject,
+  field: 'containers' | 'initContainers',
+  report: MutationReport,
+): ContainerView[] | undefined {
+  const items = readList(spec, field, `spec.${field}`, report);
+  if (!items) return undefined;
+  const views: ContainerView[] = [];
+  let complete = true;
+  items.forEach((item, index) => {
+    const where = `spec.${field}[${index}]`;
+    if (!isRecord(item) || typeof item['name'] !== 'string' || item['name'] === '') {
+      report.problem(`${where} has no name`);
+      complete = false;
+      return;
+    }
+    const mounts = readList(item, 'volumeMounts', `${where} (${item['name']}) volumeMounts`, report);
+    if (!mounts) complete = false;
+    else views.push({ name: item['name'], object: item, where, mounts: mounts.filter(isRecord) });
+  });
+  return complete ? views : undefined;
+}
+
+/** A list member: `[]` when absent, `undefined` (and a problem) when present but not a list. */
+function readList(owner: JsonObject, field: string, what: string, report: MutationReport): unknown[] | undefined {
+  const value = owner[field];
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  report.problem(`${what} is not a list`);
+  return undefined;
+}
+
+/** Appends to a list member, creating the list when absent. */
+export function appendTo(owner: JsonObject, field: string, ...items: unknown[]): void {
+  const list = owner[field];
+  if (Array.isArray(list)) list.push(...items);
+  else owner[field] = [...items];
+}
+
+export function stringField(object: JsonObject, field: string): string | undefined {
+  const value = object[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Every container of the pod, app containers first. */
+export function allContainers(pod: PodView): ContainerView[] {
+  return [...pod.containers, ...pod.initContainers];
+}
