@@ -98,7 +98,7 @@ function needsTokenFile(spec: InjectionSpec): boolean {
 function missingTokenMessage(pod: PodView, prefix: string): string {
   const why =
     pod.spec['automountServiceAccountToken'] === false
-      ? 'the pod sets automountServiceAccountToken: false, so no container mounts a service-account token'
+      ? 'the pod sets automountServiceAccountToken: false, so no app container mounts a service-account token'
       : `no app container mounts a service-account token (nothing at ${DEFAULT_SERVICE_ACCOUNT_MOUNT_PATH})`;
   return (
     `${why}, and kubernetes auth needs one to log in to Vault. Either allow automountServiceAccountToken, ` +
