@@ -66,12 +66,14 @@ function planInjection(pod: PodView, context: InjectionContext, report: Mutation
     appContainers,
     shareProcessNamespace: shareProcessNamespace(pod, spec, report),
   };
-  checkMountPaths([...appContainers, ...pod.initContainers], volumes.secretsMounts, report);
   if (!report.ok) return undefined;
 
   const facts: PodFacts = { serviceAccountTokenPath: token?.tokenPath, healthPort, runAsUser: identity.runAsUser };
   const agents = buildAgents(layout, { context, facts, securityContext: identity.securityContext, sharedMounts }, report);
+  if (!report.ok) return undefined;
   checkNameClashes(pod, [agents.initContainer, agents.sidecar].filter((a) => a !== undefined), volumes.volumes, report);
+  // After a clash (most likely a second injection) the mount paths clash too; one cause is enough.
+  if (report.ok) checkMountPaths([...appContainers, ...pod.initContainers], volumes.secretsMounts, report);
   return report.ok ? { ...plan, ...agents } : undefined;
 }
 

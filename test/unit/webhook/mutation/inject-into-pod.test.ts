@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { AgentMode } from '../../../../contract/agent-config/index.js';
 import type { PodFacts } from '../../../../webhook/mutation/index.js';
 import { annotations, injectable } from '../../../builders/annotations.js';
 import { aContainer, aPod } from '../../../builders/pod.js';
-import { inject, injected, names, refused, TEST_CONFIG_ENV, type JsonObject } from './support.js';
-
-const fixture = (name: string): JsonObject =>
-  JSON.parse(readFileSync(new URL(`../../../fixtures/pods/${name}`, import.meta.url), 'utf8')) as JsonObject;
+import { fixture, inject, injected, names, refused, TEST_CONFIG_ENV, type JsonObject } from './support.js';
 
 const DEFAULT_SECURITY_CONTEXT = {
   runAsUser: 100,

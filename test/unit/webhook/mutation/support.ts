@@ -3,6 +3,7 @@
  * `injectIntoPod`) and checks what every successful injection must satisfy: the patch turns the
  * original into the returned pod, the result is a valid Pod, and the input is untouched.
  */
+import { readFileSync } from 'node:fs';
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { Pod } from 'kubernetes-models/v1';
@@ -122,6 +123,11 @@ function view(pod: JsonObject, patch: Operation[], warnings: string[], injection
         ]),
       ),
   };
+}
+
+/** A pod from `test/fixtures/pods/`. */
+export function fixture(name: string): JsonObject {
+  return JSON.parse(readFileSync(new URL(`../../../fixtures/pods/${name}`, import.meta.url), 'utf8')) as JsonObject;
 }
 
 export const names = (items: JsonObject[]): unknown[] => items.map((item) => item['name']);
