@@ -1,7 +1,9 @@
 /**
  * The webhook program, from command-line arguments to exit code: flags and environment to an
  * InjectorConfig (every problem printed, exit 2), TLS and listen (exit 1 when impossible), then
- * serving until a stop signal, then a bounded drain (exit 0; 1 if connections had to be cut).
+ * serving until a stop signal, then a bounded drain (exit 0; 1 if connections had to be cut):
+ * not ready at once, still serving for a short delay after SIGTERM, then closed to new
+ * connections while in-flight requests finish.
  *
  * The process itself (argv, env, signal handlers, exiting) stays with the caller, `webhook/main.ts`
  * or the CLI, which pass it in as a `WebhookHost`.
@@ -20,6 +22,15 @@ import { parseWebhookFlags, webhookHelp } from './webhook-flags.js';
  */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/**
+ * How long the webhook keeps serving after SIGTERM, reporting not ready, before it stops
+ * listening. Kubernetes sends SIGTERM while it removes the pod from the Service's endpoints, and
+ * that removal reaches the API server's path to the webhook a moment later: a listener closed at
+ * once would refuse connections meanwhile, and under `failurePolicy: Ignore` those pods would be
+ * created without their agent. SIGINT (a person at a terminal) stops without the delay.
+ */
+export const SIGTERM_DRAIN_DELAY_MS = 2_000;
+
 export interface WebhookHost {
   env: Readonly<Record<string, string | undefined>>;
   stdout(text: string): void;
@@ -30,6 +41,8 @@ export interface WebhookHost {
   logDestination?: DestinationStream;
   /** Called once the server listens (tests read the bound URL from it). */
   onListening?(webhook: RunningWebhook): void;
+  /** @default SIGTERM_DRAIN_DELAY_MS */
+  sigtermDrainDelayMs?: number;
 }
 
 export type CreateAdmit = (config: InjectorConfig) => Admit;
@@ -70,18 +83,27 @@ export async function runWebhook(args: readonly string[], host: WebhookHost, cre
   );
   host.onListening?.(webhook);
 
+  let onSecondSignal: () => void = () => undefined;
+  const secondSignal = new Promise<void>((resolveSecond) => (onSecondSignal = resolveSecond));
   const firstSignal = await new Promise<string>((resolveSignal) => {
     let signals = 0;
     host.onStopSignal((signal) => {
       signals += 1;
-      if (signals === 1) resolveSignal(signal);
-      else {
-        logger.warn({ signal }, 'second stop signal: closing all connections now');
-        webhook.forceClose();
-      }
+      if (signals === 1) return resolveSignal(signal);
+      logger.warn({ signal }, 'second stop signal: closing all connections now');
+      onSecondSignal();
+      webhook.forceClose();
     });
   });
-  logger.info({ signal: firstSignal, timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'stopping: draining in-flight requests');
+  const delayMs = firstSignal === 'SIGTERM' ? (host.sigtermDrainDelayMs ?? SIGTERM_DRAIN_DELAY_MS) : 0;
+  webhook.markNotReady();
+  if (delayMs > 0) {
+    logger.info({ signal: firstSignal, delayMs }, 'stopping: not ready, still serving while endpoints are updated');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((r) => (timer = setTimeout(r, delayMs))), secondSignal]);
+    clearTimeout(timer);
+  }
+  logger.info({ signal: firstSignal, timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'stopping: closed to new connections, draining in-flight requests');
   const { forced } = await webhook.close(SHUTDOWN_TIMEOUT_MS);
   if (forced) logger.warn('drain timed out; open connections were closed');
   logger.info({ forced }, 'webhook stopped');

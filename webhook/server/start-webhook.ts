@@ -37,6 +37,8 @@ export interface RunningWebhook {
   tlsPair(): TlsPair;
   /** Re-reads the TLS files now (tests; the watcher and the poll do it on their own). */
   checkTlsFiles(): Promise<void>;
+  /** Reports not ready from now on while still serving (the first step of a drain). */
+  markNotReady(): void;
   /**
    * Stops accepting connections, lets in-flight requests finish, and closes. After `timeoutMs`
    * the remaining connections are cut; `forced` says whether that happened.
@@ -55,14 +57,14 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
 
   const metrics = options.metrics ?? createWebhookMetrics();
   const tlsMetrics = createTlsMetrics(metrics.registry);
-  const state = { listening: false, closing: false };
+  const state = { listening: false, closing: false, notReady: false };
   const app = buildApp({
     admit,
     logger,
     metrics,
     telemetryPath: config.telemetryPath,
     // Ready = serving a checked certificate and not draining; the kubelet probes over the same TLS.
-    isReady: () => state.listening && !state.closing,
+    isReady: () => state.listening && !state.closing && !state.notReady,
     https: secureContextOptions(initial, settings),
   });
   await app.listen({ host: config.host, port: config.port });
@@ -115,6 +117,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
     port,
     tlsPair: () => reloader.current(),
     checkTlsFiles: () => reloader.check(),
+    markNotReady: () => void (state.notReady = true),
     close: (timeoutMs) => (closed ??= close(timeoutMs)),
     forceClose,
   };
