@@ -145,7 +145,7 @@ function normalizeLogLevel(value: string): InjectorConfig['logLevel'] | undefine
 }
 
 /** vault-k8s accepts the CA as PEM or as base64 of the PEM. */
-function decodeCaBytes(value: string): string | undefined {
+export function decodeCaBytes(value: string): string | undefined {
   if (!value) return undefined;
   if (value.includes('-----BEGIN')) return value;
   const decoded = Buffer.from(value, 'base64').toString('utf8');

@@ -7,4 +7,4 @@ export { formatProblems, type AnnotationProblem } from './problems.js';
 export { AUTH_METHODS, type AuthMethodName } from './catalog-vault.js';
 export { DEFAULT_SECRETS_PATH } from './catalog-injection.js';
 export { DEFAULT_AGENT_IMAGE } from './catalog-container.js';
-export { goDurationMs } from './value-types.js';
+export { goBool, goDurationMs } from './value-types.js';
