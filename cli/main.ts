@@ -15,6 +15,8 @@ const commands: Record<string, Command> = {
     summary: 'List every annotation the injector understands (--json for machine-readable output).',
     run: runAnnotationsCommand,
   },
+  // Loaded on use: the server's dependencies (fastify, prom-client) stay out of the other commands.
+  webhook: { summary: 'Run the admission webhook (HTTPS); --help lists its flags.', run: async (args) => (await import('./commands/webhook.js')).runWebhookCommand(args) },
 };
 
 function usage(): string {
