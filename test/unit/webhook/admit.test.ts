@@ -125,7 +125,7 @@ describe('the admission decision', () => {
   });
 
   it('records the detected engine and keeps handlebars templates verbatim', () => {
-    const template = '{{#with (secret "kv/data/db")}}{{data.password}}{{/with}}';
+    const template = '{{#with (secret "kv/data/db")}}{{Data.data.password}}{{/with}}';
     const pod = podWith(injectable({ 'agent-inject-template-db': template }));
     const outcome = injected(admit(request(pod)));
     const result = jsonpatch.applyPatch(structuredClone(pod), outcome.patch, true, false).newDocument as Json;
