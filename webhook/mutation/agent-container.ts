@@ -73,16 +73,18 @@ function podEnv(spec: InjectionSpec): EnvVar[] {
 
 /** `""` (undefined in the spec) leaves an entry out; the `resources` object is always there. */
 function agentResources(spec: InjectionSpec): ResourceRequirements {
-  const entries = (cpu?: string, memory?: string, ephemeral?: string): Record<string, string> | undefined => {
-    const present = Object.entries({ cpu, memory, 'ephemeral-storage': ephemeral }).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    );
-    return present.length > 0 ? Object.fromEntries(present) : undefined;
-  };
   const resources: ResourceRequirements = {};
-  const limits = entries(spec.limitsCpu, spec.limitsMem, spec.limitsEphemeral);
-  const requests = entries(spec.requestsCpu, spec.requestsMem, spec.requestsEphemeral);
+  const limits = resourceList(spec.limitsCpu, spec.limitsMem, spec.limitsEphemeral);
+  const requests = resourceList(spec.requestsCpu, spec.requestsMem, spec.requestsEphemeral);
   if (limits) resources.limits = limits;
   if (requests) resources.requests = requests;
   return resources;
+}
+
+function resourceList(cpu?: string, memory?: string, ephemeral?: string): Record<string, string> | undefined {
+  const list: Record<string, string> = {};
+  if (cpu) list['cpu'] = cpu;
+  if (memory) list['memory'] = memory;
+  if (ephemeral) list['ephemeral-storage'] = ephemeral;
+  return cpu || memory || ephemeral ? list : undefined;
 }

@@ -75,6 +75,7 @@ function secretsVolumeMounts(spec: InjectionSpec): VolumeMount[] {
 
 /** `/vault/secrets/` and `/vault//secrets` are the same directory, so they share one volume. */
 export function normalizeMountPath(path: string): string {
+  if (!/\/\/|\/\.|.\/$/.test(path)) return path;
   const normalized = posix.normalize(path);
   return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;
 }

@@ -9,11 +9,14 @@
  * exist becomes one `add` with its whole value, so `add /spec/volumes [...]` is never followed
  * by a second `add` that would replace it (the vault-k8s bug). Arrays that shrank fall back to
  * `jsonpatch.compare`.
+ *
+ * Operation values are `after`'s own objects, not copies (copying is the costliest part of a
+ * request): serialize the patch or treat it as read-only.
  */
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { alignInsertions } from './align-insertions.js';
-import { cloneJson, definedKeys, isDeepEqual, isRecord } from './json-values.js';
+import { isDeepEqual, isRecord } from './json-values.js';
 
 export function diffJson(before: unknown, after: unknown): Operation[] {
   const ops: Operation[] = [];
@@ -23,27 +26,37 @@ export function diffJson(before: unknown, after: unknown): Operation[] {
 
 /** RFC 6901: `~` becomes `~0`, `/` becomes `~1`. */
 export function escapePointerToken(token: string): string {
+  if (!token.includes('~') && !token.includes('/')) return token;
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function diffValue(before: unknown, after: unknown, path: string, ops: Operation[]): void {
-  if (isDeepEqual(before, after)) return;
+  if (before === after) return;
   if (Array.isArray(before) && Array.isArray(after)) diffArray(before, after, path, ops);
   else if (isRecord(before) && isRecord(after)) diffObject(before, after, path, ops);
-  else ops.push({ op: 'replace', path, value: cloneJson(after) });
+  else if (!isDeepEqual(before, after)) ops.push({ op: 'replace', path, value: after });
 }
 
 function diffObject(before: Record<string, unknown>, after: Record<string, unknown>, path: string, ops: Operation[]): void {
-  const afterKeys = definedKeys(after);
-  const kept = new Set(afterKeys);
-  for (const key of definedKeys(before)) {
-    if (!kept.has(key)) ops.push({ op: 'remove', path: `${path}/${escapePointerToken(key)}` });
+  for (const key of Object.keys(before)) {
+    if (before[key] !== undefined && ownValue(after, key) === undefined) {
+      ops.push({ op: 'remove', path: `${path}/${escapePointerToken(key)}` });
+    }
   }
-  for (const key of afterKeys) {
+  for (const key of Object.keys(after)) {
+    const value = after[key];
+    const previous = ownValue(before, key);
+    // Most members are unchanged; skip them before building a path.
+    if (value === undefined || value === previous) continue;
     const memberPath = `${path}/${escapePointerToken(key)}`;
-    if (before[key] === undefined) ops.push({ op: 'add', path: memberPath, value: cloneJson(after[key]) });
-    else diffValue(before[key], after[key], memberPath, ops);
+    if (previous === undefined) ops.push({ op: 'add', path: memberPath, value });
+    else diffValue(previous, value, memberPath, ops);
   }
+}
+
+/** `object[key]` if it is the object's own member (not `constructor` from the prototype). */
+function ownValue(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 function diffArray(before: unknown[], after: unknown[], path: string, ops: Operation[]): void {
@@ -51,14 +64,32 @@ function diffArray(before: unknown[], after: unknown[], path: string, ops: Opera
     for (const op of jsonpatch.compare(before, after)) ops.push(prefixed(op, path));
     return;
   }
-  const alignment = alignInsertions(before.length, after.length, (i, j) => editCost(before[i], after[j]));
+  if (after.length === before.length) {
+    before.forEach((item, i) => diffValue(item, after[i], `${path}/${i}`, ops));
+    return;
+  }
+  // Each pair's edits are computed once, for its cost, and reused if the pair is kept.
+  const edits = new Map<string, Operation[]>();
+  const editsOf = (i: number, j: number): Operation[] => {
+    const key = `${i}:${j}`;
+    let found = edits.get(key);
+    if (!found) {
+      found = [];
+      diffValue(before[i], after[j], '', found);
+      edits.set(key, found);
+    }
+    return found;
+  };
+  const alignment = alignInsertions(before.length, after.length, (i, j) => editCost(before[i], after[j], editsOf(i, j)));
   let length = before.length;
   // Inserting in ascending final position puts every element where it ends up.
   for (const j of alignment.inserted) {
-    ops.push({ op: 'add', path: j === length ? `${path}/-` : `${path}/${j}`, value: cloneJson(after[j]) });
+    ops.push({ op: 'add', path: j === length ? `${path}/-` : `${path}/${j}`, value: after[j] });
     length++;
   }
-  for (const [i, j] of alignment.kept) diffValue(before[i], after[j], `${path}/${j}`, ops);
+  for (const [i, j] of alignment.kept) {
+    for (const op of editsOf(i, j)) ops.push(prefixed(op, `${path}/${j}`));
+  }
 }
 
 /**
@@ -67,12 +98,9 @@ function diffArray(before: unknown[], after: unknown[], path: string, ops: Opera
  * Elements of Kubernetes lists are identified by `name` (containers, volumes, env vars), so
  * two with different names are only paired when nothing else fits.
  */
-function editCost(before: unknown, after: unknown): number {
-  if (isDeepEqual(before, after)) return 0;
-  const ops: Operation[] = [];
-  diffValue(before, after, '', ops);
+function editCost(before: unknown, after: unknown, edits: readonly Operation[]): number {
   const renamed = isRecord(before) && isRecord(after) && typeof before['name'] === 'string' && before['name'] !== after['name'];
-  return ops.reduce((sum, op) => sum + (op.op === 'add' ? 1 : 2), renamed ? RENAMED_COST : 0);
+  return edits.reduce((sum, op) => sum + (op.op === 'add' ? 1 : 2), renamed ? RENAMED_COST : 0);
 }
 
 const RENAMED_COST = 1000;

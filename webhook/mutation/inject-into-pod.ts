@@ -1,6 +1,6 @@
 /**
- * Injects the Vault agent into a pod: mutates a deep copy of the pod as received and diffs it
- * against the original for the JSON Patch (vault-k8s reference §3). Pure: same input, same
+ * Injects the Vault agent into a pod: edits a copy of the pod as received (copied on write, see
+ * `pod-json.ts`) and diffs it against the original for the JSON Patch (vault-k8s reference §3). Pure: same input, same
  * output, byte for byte. Never throws on user input and never touches the input object.
  */
 import { buildAgents } from './build-agents.js';
@@ -39,12 +39,12 @@ interface InjectionPlan {
 
 export function injectIntoPod(pod: unknown, context: InjectionContext): MutationResult {
   const report = new MutationReport(context.prefix);
-  const copy = cloneJson(pod);
-  const view = readPod(copy, report);
+  const view = readPod(pod, report);
   const plan = view && planInjection(view, context, report);
   if (!view || !plan || !report.ok) return { ok: false, problems: report.problems };
   applyPlan(view, plan, context);
-  return { ok: true, pod: copy, patch: diffJson(pod, copy), injectionType: plan.layout.injectionType, warnings: report.warnings };
+  const patch = diffJson(pod, view.root);
+  return { ok: true, pod: view.root, patch, injectionType: plan.layout.injectionType, warnings: report.warnings };
 }
 
 function planInjection(pod: PodView, context: InjectionContext, report: MutationReport): InjectionPlan | undefined {

@@ -30,6 +30,11 @@ export interface InjectionContext {
   agentConfigEnv(mode: AgentMode, facts: PodFacts): AgentEnvResult;
 }
 
+/**
+ * The outcome. The mutated `pod` shares every part injection did not touch with the input pod,
+ * and the `patch` values are parts of `pod`: both are read-only (clone before editing). Copying
+ * a large pod would cost more than the rest of the mutation.
+ */
 export type MutationResult =
   | { ok: true; pod: unknown; patch: Operation[]; injectionType: InjectionType; warnings: string[] }
   | { ok: false; problems: MutationProblem[] };

@@ -18,10 +18,19 @@ export function definedKeys(object: JsonObject): string[] {
  * become a prototype.
  */
 export function cloneJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => cloneJson(item)) as T;
-  if (!isRecord(value)) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = cloneJson(value[i]);
+    return items as T;
+  }
+  const source = value as JsonObject;
   const copy: JsonObject = {};
-  for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key]));
+  for (const key of Object.keys(source)) {
+    const member = cloneJson(source[key]);
+    if (key === '__proto__') setOwn(copy, key, member);
+    else copy[key] = member;
+  }
   return copy as T;
 }
 

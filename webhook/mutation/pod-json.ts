@@ -1,8 +1,13 @@
 /**
- * A checked view of the pod copy we mutate: references into the plain JSON, so edits land in
- * the copy, plus what was wrong with its shape. The API server validates pods after the
- * webhooks, so anything may arrive here; we read only what injection needs and refuse shapes we
- * cannot patch sensibly.
+ * A checked, editable view of the pod: what was wrong with its shape, and references into a
+ * copy of the pod where edits land. The API server validates pods after the webhooks, so
+ * anything may arrive here; we read only what injection needs and refuse shapes we cannot patch
+ * sensibly.
+ *
+ * The copy is made on write: every object and list injection edits (the pod, its metadata and
+ * annotations, its spec, the container, init container and volume lists, each container and its
+ * mounts) is copied, everything else is shared with the input. The input is never modified, and
+ * the diff skips shared parts at once (`===`), which keeps a 10 KiB pod's patch cheap.
  */
 import type { JsonObject } from './k8s-shapes.js';
 import { isRecord } from './json-values.js';
@@ -28,39 +33,41 @@ export interface PodView {
   volumes: JsonObject[];
 }
 
-export function readPod(copy: unknown, report: MutationReport): PodView | undefined {
-  if (!isRecord(copy)) {
+export function readPod(pod: unknown, report: MutationReport): PodView | undefined {
+  if (!isRecord(pod)) {
     report.problem('the object is not a pod: expected a JSON object');
     return undefined;
   }
-  const annotations = readAnnotations(copy, report);
-  const spec = copy['spec'];
-  if (!isRecord(spec)) {
+  const root = { ...pod };
+  const annotations = readAnnotations(root, report);
+  const spec = isRecord(root['spec']) ? { ...root['spec'] } : undefined;
+  if (!spec) {
     report.problem('the pod has no spec object');
     return undefined;
   }
+  root['spec'] = spec;
   const containers = readContainers(spec, 'containers', report);
   const initContainers = readContainers(spec, 'initContainers', report);
-  const volumes = readList(spec, 'volumes', 'spec.volumes', report);
+  const volumes = editableList(spec, 'volumes', 'spec.volumes', report);
   if (!annotations || !containers || !initContainers || !volumes) return undefined;
-  return { root: copy, annotations, spec, containers, initContainers, volumes: volumes.filter(isRecord) };
+  return { root, annotations, spec, containers, initContainers, volumes: volumes.filter(isRecord) };
 }
 
 /** `metadata.annotations`, created when absent (a pod to inject always has some, but be safe). */
-function readAnnotations(pod: JsonObject, report: MutationReport): JsonObject | undefined {
-  pod['metadata'] ??= {};
-  const metadata = pod['metadata'];
+function readAnnotations(root: JsonObject, report: MutationReport): JsonObject | undefined {
+  const metadata = root['metadata'] ?? {};
   if (!isRecord(metadata)) {
     report.problem('the pod metadata is not an object');
     return undefined;
   }
-  metadata['annotations'] ??= {};
-  const annotations = metadata['annotations'];
+  const annotations = metadata['annotations'] ?? {};
   if (!isRecord(annotations)) {
     report.problem('the pod metadata.annotations is not an object');
     return undefined;
   }
-  return annotations;
+  const copy = { ...annotations };
+  root['metadata'] = { ...metadata, annotations: copy };
+  return copy;
 }
 
 function readContainers(
@@ -68,7 +75,7 @@ function readContainers(
   field: 'containers' | 'initContainers',
   report: MutationReport,
 ): ContainerView[] | undefined {
-  const items = readList(spec, field, `spec.${field}`, report);
+  const items = editableList(spec, field, `spec.${field}`, report);
   if (!items) return undefined;
   const views: ContainerView[] = [];
   let complete = true;
@@ -79,20 +86,29 @@ function readContainers(
       complete = false;
       return;
     }
-    const mounts = readList(item, 'volumeMounts', `${where} (${item['name']}) volumeMounts`, report);
+    const object = { ...item };
+    items[index] = object;
+    const mounts = editableList(object, 'volumeMounts', `${where} (${item['name']}) volumeMounts`, report);
     if (!mounts) complete = false;
-    else views.push({ name: item['name'], object: item, where, mounts: mounts.filter(isRecord) });
+    else views.push({ name: item['name'], object, where, mounts: mounts.filter(isRecord) });
   });
   return complete ? views : undefined;
 }
 
-/** A list member: `[]` when absent, `undefined` (and a problem) when present but not a list. */
-function readList(owner: JsonObject, field: string, what: string, report: MutationReport): unknown[] | undefined {
+/**
+ * A list member, copied into `owner` so it can be edited: `[]` (and nothing written) when absent
+ * or null, `undefined` and a problem when present but not a list.
+ */
+function editableList(owner: JsonObject, field: string, what: string, report: MutationReport): unknown[] | undefined {
   const value = owner[field];
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value;
-  report.problem(`${what} is not a list`);
-  return undefined;
+  if (!Array.isArray(value)) {
+    report.problem(`${what} is not a list`);
+    return undefined;
+  }
+  const copy = [...value];
+  owner[field] = copy;
+  return copy;
 }
 
 /** Appends to a list member, creating the list when absent. */
