@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { diffJson } from '../../../../webhook/mutation/diff-json.js';
 import { cloneJson, isRecord } from '../../../../webhook/mutation/json-values.js';
 
-// Keys from a small alphabet, so that members collide and `/` and `~` need RFC 6901 escaping.
-const key = fc.string({ unit: fc.constantFrom('a', 'b', '/', '~', '0', '1', '-'), maxLength: 3 });
+// Keys from a small alphabet, so that members collide and `/` and `~` need RFC 6901 escaping,
+// and names every object inherits.
+const key = fc.oneof(
+  { arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', '/', '~', '0', '1', '-'), maxLength: 3 }), weight: 8 },
+  { arbitrary: fc.constantFrom('constructor', 'toString', 'hasOwnProperty'), weight: 1 },
+);
 const { json } = fc.letrec((tie) => ({
   json: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -112,6 +116,10 @@ describe('diffJson on pod-like documents', () => {
       { op: 'add', path: '/c/-', value: { name: 'y' } },
       { op: 'add', path: '/c/1/m', value: [1] },
     ]);
+  });
+
+  it('adds a member named like an inherited one', () => {
+    expect(diffJson({ a: {} }, { a: { constructor: 1 } })).toEqual([{ op: 'add', path: '/a/constructor', value: 1 }]);
   });
 
   it('escapes / and ~ in member names (RFC 6901)', () => {
