@@ -10,7 +10,7 @@ import type { AgentLayout } from './agent-layout.js';
 import { homeMount, VolumeName } from './agent-volumes.js';
 import { patchContainer } from './container-json-patch.js';
 import type { InjectionContext, PodFacts } from './injection-context.js';
-import type { JsonObject, SecurityContext, VolumeMount } from './k8s-shapes.js';
+import type { AgentContainer, JsonObject, SecurityContext, VolumeMount } from './k8s-shapes.js';
 import type { MutationReport } from './mutation-problems.js';
 
 export interface AgentInputs {
@@ -59,7 +59,7 @@ function buildAgent(kind: Kind, inputs: AgentInputs, report: MutationReport): Js
   return patchContainer(shaped as unknown as JsonObject, ops, key, report);
 }
 
-function makeNative(container: ReturnType<typeof buildAgentContainer>, facts: PodFacts, spec: InjectionSpec) {
+function makeNative(container: AgentContainer, facts: PodFacts, spec: InjectionSpec): AgentContainer {
   // The caller only builds a native sidecar once a health port was found.
   return makeNativeSidecar(container, facts.healthPort!, spec.prePopulate, spec.initTimeout);
 }

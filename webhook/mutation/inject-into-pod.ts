@@ -1,11 +1,12 @@
 /**
  * Injects the Vault agent into a pod: edits a copy of the pod as received (copied on write, see
- * `pod-json.ts`) and diffs it against the original for the JSON Patch (vault-k8s reference §3). Pure: same input, same
- * output, byte for byte. Never throws on user input and never touches the input object.
+ * `pod-json.ts`) and diffs it against the original for the JSON Patch (vault-k8s reference §3).
+ * Pure: same input, same output, byte for byte. Never throws on user input and never touches
+ * the input object.
  */
 import { buildAgents } from './build-agents.js';
 import { planAgentLayout, warnUnusedJsonPatches, type AgentLayout } from './agent-layout.js';
-import { homeMount, planAgentVolumes, type AgentVolumes } from './agent-volumes.js';
+import { homeMount, planAgentVolumes, VolumeName, type AgentVolumes } from './agent-volumes.js';
 import { copiedVolumeMounts } from './copy-volume-mounts.js';
 import { diffJson } from './diff-json.js';
 import { chooseHealthPort } from './health-port.js';
@@ -86,8 +87,10 @@ function agentSharedMounts(
   report: MutationReport,
 ): VolumeMount[] {
   const own = [...(tokenMount ? [tokenMount] : []), ...volumes.secretsMounts, ...volumes.agentOnlyMounts];
-  checkAgentMounts([homeMount('home'), ...own], report);
-  return [...own, ...copiedVolumeMounts(pod, context.spec, [homeMount('home'), ...own], report)];
+  // Both homes are mounted at the same path; either name stands for them in the checks.
+  const withHome = [homeMount(VolumeName.homeSidecar), ...own];
+  checkAgentMounts(withHome, report);
+  return [...own, ...copiedVolumeMounts(pod, context.spec, withHome, report)];
 }
 
 function applyPlan(pod: PodView, plan: InjectionPlan, context: InjectionContext): void {
