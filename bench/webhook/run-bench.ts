@@ -5,7 +5,7 @@
  * client for latency, and /proc/<pid>/status VmRSS sampled for the server's memory.
  *
  * Usage: npm run bench:webhook -- [--duration S] [--rate N] [--connections N] [--sizes 1,10,100]
- *          [--admit real|memo] [--node-options "--max-semi-space-size=4"] [--cpu-prof DIR]
+ *          [--admit real|memo] [--node-options=--max-semi-space-size=4] [--cpu-prof DIR]
  *
  * `--admit memo` serves each review's decision from a cache (see memo-admit-main.ts) to measure the
  * HTTP layer alone; `--cpu-prof` writes a V8 CPU profile of the server (unminified bundle).
@@ -72,17 +72,25 @@ async function main(): Promise<void> {
       const sample = await sanity(url, ca.certPem, body);
       const rss = sampleRss(server.pid!);
       await cannon(url, body, 2); // warm-up
+      const cpuBefore = { server: cpuSeconds(server.pid!), client: process.cpuUsage(), wall: process.hrtime.bigint() };
       const thr = await cannon(url, body, durationS);
+      const wallS = Number(process.hrtime.bigint() - cpuBefore.wall) / 1e9;
+      const serverCpuS = cpuSeconds(server.pid!) - cpuBefore.server;
+      const clientCpu = process.cpuUsage(cpuBefore.client);
+      const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
       const lat: LatencySummary = await runOpenLoop({ url: `${url}/mutate`, body, ca: ca.certPem, rate, durationMs: durationS * 1000 });
       const maxRss = rss.stop();
       peakRss = Math.max(peakRss, maxRss);
-      rows.push([shape.label, String(Buffer.byteLength(body)), sample, thr.rps.toFixed(0), String(thr.failed), lat.p50Ms.toFixed(3), lat.p99Ms.toFixed(3), lat.p999Ms.toFixed(3), lat.maxMs.toFixed(2), String(lat.errors), maxRss.toFixed(1)]);
+      rows.push([shape.label, String(Buffer.byteLength(body)), sample, thr.rps.toFixed(0), String(thr.failed), `${((100 * serverCpuS) / wallS).toFixed(0)}%`, `${((100 * clientCpuS) / wallS).toFixed(0)}%`, (thr.total / serverCpuS).toFixed(0), lat.p50Ms.toFixed(3), lat.p99Ms.toFixed(3), lat.p999Ms.toFixed(3), lat.maxMs.toFixed(2), String(lat.errors), maxRss.toFixed(1)]);
     }
-    printTable(['review', 'bytes', 'answer', 'req/s', 'failed', 'p50 ms', 'p99 ms', 'p999 ms', 'max ms', 'lat err', 'max RSS MiB'], rows);
-    console.log(`\n(req/s: autocannon, ${connections} keep-alive connections, ${durationS} s; latency: open loop at ${rate} req/s for ${durationS} s)`);
+    printTable(['review', 'bytes', 'answer', 'req/s', 'failed', 'srv CPU', 'gen CPU', 'req/CPU-s', 'p50 ms', 'p99 ms', 'p999 ms', 'max ms', 'lat err', 'max RSS MiB'], rows);
+    console.log(`\n(req/s: autocannon, ${connections} keep-alive connections, ${durationS} s; srv/gen CPU: share of a core used by the server / the load generator meanwhile;`);
+    console.log(` req/CPU-s: requests per second of server CPU, the throughput of one uncontended core; latency: open loop at ${rate} req/s for ${durationS} s)`);
+    console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (other processes on these cores skew wall-clock figures)`);
     const tenKiB = rows.find((r) => r[0] === '10 KiB');
-    if (tenKiB) console.log(`target ≥ 8000 req/s on 10 KiB: ${Number(tenKiB[3]) >= 8000 ? 'met' : 'MISSED'} (${tenKiB[3]})`);
-    console.log(`target p99 ≤ 2 ms at ${rate} req/s: ${rows.every((r) => Number(r[6]) <= 2) ? 'met for every size' : `MISSED for ${rows.filter((r) => Number(r[6]) > 2).map((r) => r[0]).join(', ')}`}`);
+    if (tenKiB) console.log(`target ≥ 8000 req/s on 10 KiB: ${Number(tenKiB[3]) >= 8000 ? 'met' : 'MISSED'} (${tenKiB[3]} req/s measured, ${tenKiB[7]} per CPU-second)`);
+    const p99 = (r: string[]): number => Number(r[9]);
+    console.log(`target p99 ≤ 2 ms at ${rate} req/s: ${rows.every((r) => p99(r) <= 2) ? 'met for every size' : `MISSED for ${rows.filter((r) => p99(r) > 2).map((r) => r[0]).join(', ')}`}`);
     console.log(`target RSS ≤ 100 MiB under load: ${peakRss <= 100 ? 'met' : 'MISSED'} (peak ${peakRss.toFixed(1)} MiB)`);
 
     server.kill('SIGTERM');
@@ -151,9 +159,15 @@ async function sanity(url: string, ca: string, body: string): Promise<string> {
   return `${ops} ops`;
 }
 
-async function cannon(url: string, body: string, seconds: number): Promise<{ rps: number; failed: number }> {
+async function cannon(url: string, body: string, seconds: number): Promise<{ rps: number; total: number; failed: number }> {
   const result = await autocannon({ url: `${url}/mutate`, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json' }, body });
-  return { rps: result.requests.average, failed: result.non2xx + result.errors + result.timeouts };
+  return { rps: result.requests.average, total: result.requests.total, failed: result.non2xx + result.errors + result.timeouts };
+}
+
+/** User + system CPU time of a process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssMiB(pid: number): number {
@@ -178,6 +192,7 @@ function whichTaskset(): string | undefined {
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log('');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 }
