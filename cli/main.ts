@@ -3,11 +3,12 @@
  * This is the only module of the CLI that reads process.argv or exits.
  */
 import { runAnnotationsCommand } from './commands/annotations.js';
+import { runInjectCommand } from './commands/inject.js';
 import { CliUsageError } from './cli-error.js';
 
 interface Command {
   summary: string;
-  run(args: string[]): Promise<number> | number;
+  run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> | number;
 }
 
 const commands: Record<string, Command> = {
@@ -15,8 +16,12 @@ const commands: Record<string, Command> = {
     summary: 'List every annotation the injector understands (--json for machine-readable output).',
     run: runAnnotationsCommand,
   },
+  inject: {
+    summary: 'Print workload manifests with their pod templates mutated as the webhook would (--patch for the JSON Patch).',
+    run: runInjectCommand,
+  },
   // Loaded on use: the server's dependencies (fastify, prom-client) stay out of the other commands.
-  webhook: { summary: 'Run the admission webhook (HTTPS); --help lists its flags.', run: async (args) => (await import('./commands/webhook.js')).runWebhookCommand(args) },
+  webhook: { summary: 'Run the admission webhook (HTTPS); --help lists its flags.', run: async (args, env) => (await import('./commands/webhook.js')).runWebhookCommand(args, env) },
 };
 
 function usage(): string {
@@ -37,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await command.run(rest, process.env);
   } catch (error) {
     if (error instanceof CliUsageError) {
       process.stderr.write(`vault-injector ${name}: ${error.message}\n`);
