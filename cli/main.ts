@@ -16,6 +16,10 @@ const commands: Record<string, Command> = {
     summary: 'List every annotation the injector understands (--json for machine-readable output).',
     run: runAnnotationsCommand,
   },
+  certs: {
+    summary: 'Generate a CA and a serving certificate for the webhook (ca.crt, tls.crt, tls.key).',
+    run: async (args) => (await import('./commands/certs.js')).runCertsCommand(args),
+  },
   inject: {
     summary: 'Print workload manifests with their pod templates mutated as the webhook would (--patch for the JSON Patch).',
     run: runInjectCommand,
