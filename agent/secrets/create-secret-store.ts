@@ -2,6 +2,7 @@
  * The agent's secret store: fetches each distinct request once, keeps tracked ones fresh on
  * Vault Agent's schedule, keeps the last good values through outages and reports real changes.
  */
+import { setMaxListeners } from 'node:events';
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import type { TemplateConfig } from '../../contract/agent-config/index.js';
 import type { TokenProvider } from '../auth/token-provider.js';
@@ -37,6 +38,8 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
   const entries = new Map<string, SecretEntry>();
   const listeners = new Set<(changed: readonly SecretRequest[]) => void>();
   const stopping = new AbortController();
+  // Every refresher listens to this signal; many templates are not a leak.
+  setMaxListeners(0, stopping.signal);
   const fetcher = createSecretFetcher({
     client: options.client,
     tokens,

@@ -25,25 +25,44 @@ export function createKvMounts(logger: Logger): KvMounts {
   // would read KV v2 paths unrewritten after the next login. The warning is given once per path.
   const warned = new Set<string>();
 
+  // Lookups in flight by the path's first segment: templates usually read many paths of one
+  // mount at once, and waiting for the first answer makes that one lookup instead of many.
+  const inFlight = new Map<string, Promise<unknown>>();
+
+  const lookUp = async (path: string, call: VaultCall): Promise<KvMount | undefined> => {
+    try {
+      const answer = await call({ method: 'GET', path: `sys/internal/ui/mounts/${path}` });
+      const found = mountFromAnswer(answer?.data ?? null);
+      if (found !== undefined && !known.some((mount) => mount.mountPath === found.mountPath)) known.push(found);
+      return found;
+    } catch (err) {
+      // Network trouble is retried by the caller; a refusal (403 for tokens without access to
+      // the endpoint, 404 on servers without it) means "not KV v2", as upstream.
+      if (!(err instanceof VaultError) || err.isTransient || err.code === 'VAULT_ABORTED') throw err;
+      if (!warned.has(path)) {
+        warned.add(path);
+        logger.warn({ path, err }, 'could not tell the KV version of the mount; reading the path as given');
+      }
+      return undefined;
+    }
+  };
+
   return {
     async mountOf(path, call) {
-      const mount = longestMount(known, path);
-      if (mount !== undefined) return mount;
+      const segment = path.split('/')[0] ?? path;
+      for (;;) {
+        const mount = longestMount(known, path);
+        if (mount !== undefined) return mount;
+        const pending = inFlight.get(segment);
+        if (pending === undefined) break;
+        await pending.catch(() => undefined);
+      }
+      const lookup = lookUp(path, call);
+      inFlight.set(segment, lookup);
       try {
-        const answer = await call({ method: 'GET', path: `sys/internal/ui/mounts/${path}` });
-        const found = mountFromAnswer(answer?.data ?? null);
-        if (found === undefined) return undefined;
-        if (longestMount(known, path)?.mountPath !== found.mountPath) known.push(found);
-        return found;
-      } catch (err) {
-        // Network trouble is retried by the caller; a refusal (403 for tokens without access to
-        // the endpoint, 404 on servers without it) means "not KV v2", as upstream.
-        if (!(err instanceof VaultError) || err.isTransient || err.code === 'VAULT_ABORTED') throw err;
-        if (!warned.has(path)) {
-          warned.add(path);
-          logger.warn({ path, err }, 'could not tell the KV version of the mount; reading the path as given');
-        }
-        return undefined;
+        return await lookup;
+      } finally {
+        if (inFlight.get(segment) === lookup) inFlight.delete(segment);
       }
     },
   };
