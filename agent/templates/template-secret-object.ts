@@ -59,13 +59,13 @@ function toTemplateAuth(auth: VaultAuth): TemplateSecretAuth {
   };
 }
 
-/** `wrapInfo` is Vault's `wrap_info` as sent (snake_case). */
+/** `wrapInfo` is Vault's `wrap_info` with camelCase keys (the adapter's mapping); snake_case is read too. */
 function toTemplateWrapInfo(wrapInfo: Record<string, unknown>): TemplateSecretWrapInfo {
   return {
     Token: wrapInfo.token,
     TTL: wrapInfo.ttl,
-    CreationTime: wrapInfo.creation_time,
-    WrappedAccessor: wrapInfo.wrapped_accessor,
+    CreationTime: wrapInfo.creationTime ?? wrapInfo.creation_time,
+    WrappedAccessor: wrapInfo.wrappedAccessor ?? wrapInfo.wrapped_accessor,
   };
 }
 
