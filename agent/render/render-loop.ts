@@ -45,14 +45,15 @@ export interface CommandFailure {
 
 /** What one round did. */
 export interface RenderRound {
-  /** Every template rendered in this round. */
+  /** Every template rendered in this round (its file is current; a failed command does not count). */
   complete: boolean;
   /** Every template has rendered at least once, in this round or before. */
   allRenderedOnce: boolean;
   /** Names of the templates whose file got new content. */
   written: string[];
-  /** Statuses of the templates that did not render in this round. */
+  /** Statuses of the templates that did not render in this round (failed or waiting). */
   failures: TemplateStatus[];
+  /** Commands that failed; their templates' files were written. */
   commandFailures: CommandFailure[];
 }
 
@@ -83,7 +84,8 @@ export function createRenderLoop(options: RenderLoopOptions): RenderLoop {
   let writing: Promise<unknown> = Promise.resolve();
 
   async function round(): Promise<RenderRound> {
-    const results = await renderWithDiscovery(templates, store, { env: { env }, maxPasses: options.maxPasses });
+    const onWaiting = (index: number, missing: readonly SecretRequest[]): void => void ((statuses[index] as TemplateStatus).missing = [...missing]);
+    const results = await renderWithDiscovery(templates, store, { env: { env }, maxPasses: options.maxPasses, onWaiting });
     if (stopped) return { complete: false, allRenderedOnce: allRenderedOnce(statuses), written: [], failures: [], commandFailures: [] };
     const work = writeAndRunCommands(results);
     writing = work.catch(() => undefined);
@@ -106,8 +108,8 @@ export function createRenderLoop(options: RenderLoopOptions): RenderLoop {
       }
       logger.error(fields, 'template command failed; the file keeps its new content');
       commandFailures.push({ templates: planned.templates, result });
+      // The file is current (state stays rendered); the failure shows in the error count.
       for (const status of statuses.filter((s) => planned.templates.includes(s.name))) {
-        status.state = TemplateState.failed;
         status.consecutiveErrors += 1;
         status.reason = describeCommandFailure(result);
       }

@@ -29,6 +29,8 @@ export interface DiscoveryOptions {
   env: RenderEnvironment;
   /** @default MAX_DISCOVERY_PASSES */
   maxPasses?: number;
+  /** Told, before each fetch, what a template waits for (the fetch may take long while Vault is down). */
+  onWaiting?(index: number, missing: readonly SecretRequest[]): void;
 }
 
 /** One result per template, in the templates' order. Never throws. */
@@ -56,6 +58,7 @@ export async function renderWithDiscovery(
           missing.set(key, request);
         }
         lastMissing[index] = outcome.missing;
+        options.onWaiting?.(index, outcome.missing);
         next.push(index);
       } else if (outcome.kind === 'rendered') {
         for (const request of outcome.used) asked.set(secretRequestKey(request), request);

@@ -10,7 +10,7 @@ export const TemplateState = {
   pending: 'pending',
   /** The last render succeeded; the file holds its content. */
   rendered: 'rendered',
-  /** The last render failed (template error, a final Vault error, the write or its command failed). */
+  /** The last render failed (a template error, a final Vault error, or the write failed). */
   failed: 'failed',
   /** The last render could not get all its data (Vault unreachable, the fetch gave up). */
   waiting: 'waiting',
@@ -25,9 +25,9 @@ export interface TemplateStatus {
   lastRenderMs: number | undefined;
   /** Epoch ms of the last write of new content. */
   lastWriteMs: number | undefined;
-  /** Failed renders, writes or commands in a row; 0 after a success. */
+  /** Failed renders, writes or commands in a row; 0 after a render whose command (if it ran) succeeded. */
   consecutiveErrors: number;
-  /** Why the last render did not succeed; safe to log (no data). */
+  /** Why the last render (or its command) did not succeed; safe to log (no data). */
   reason: string | undefined;
   /** What the template asked Vault for in its last render, for refresh and lease metrics. */
   requests: SecretRequest[];

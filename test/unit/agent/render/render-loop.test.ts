@@ -116,7 +116,8 @@ describe('the render loop', () => {
     const loop = createRenderLoop({ templates: [simple('a', 'kv/a', { command: { shell: 'reload a' } })], store, logger, env: {}, runCommand: runner });
     const first = await loop.renderAll();
     expect(first.commandFailures).toMatchObject([{ templates: ['a'], result: { exitCode: 3 } }]);
-    expect(first.failures).toMatchObject([{ name: 'a', state: 'failed', reason: 'command exited with code 3', consecutiveErrors: 1 }]);
+    expect(first).toMatchObject({ complete: true, failures: [] });
+    expect(loop.statuses()).toMatchObject([{ name: 'a', state: 'rendered', reason: 'command exited with code 3', consecutiveErrors: 1 }]);
     expect(await readFile(join(dir, 'a'), 'utf8')).toBe('a=A1\n');
 
     store.change(read('kv/a'), { kind: 'error', message: 'permission denied' });
