@@ -12,6 +12,8 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  // Loaded on use, like webhook: the agent's dependencies stay out of the other commands.
+  agent: { summary: 'Run the Vault agent (init, sidecar or native sidecar); --help lists its options.', run: async (args, env) => (await import('./commands/agent.js')).runAgentCommand(args, env) },
   annotations: {
     summary: 'List every annotation the injector understands (--json for machine-readable output).',
     run: runAnnotationsCommand,
