@@ -97,9 +97,17 @@ export function pkiRotationTimeMs(notBeforeMs: number, notAfterMs: number): numb
   return notBeforeMs + PKI_ROTATION_FRACTION * (notAfterMs - notBeforeMs);
 }
 
-/** Delay until a reused or freshly issued certificate should be replaced. */
-export function pkiRefreshDelayMs(notBeforeMs: number, notAfterMs: number, nowMs: number): number {
-  return Math.max(MIN_REFRESH_DELAY_MS, Math.round(pkiRotationTimeMs(notBeforeMs, notAfterMs) - nowMs));
+/**
+ * Delay until a certificate should be replaced: its rotation time. A certificate already past it
+ * (only a freshly issued one gets here: a TTL so short that Vault's 30 s NotBefore backdating
+ * eats 10 % of the lifetime) is kept for 90 % of what is left instead of being re-issued every
+ * second; an expired one (clock skew) waits `fallbackMs`.
+ */
+export function pkiRefreshDelayMs(notBeforeMs: number, notAfterMs: number, nowMs: number, fallbackMs: number): number {
+  const untilRotationMs = pkiRotationTimeMs(notBeforeMs, notAfterMs) - nowMs;
+  const untilExpiryMs = notAfterMs - nowMs;
+  const delayMs = untilRotationMs > 0 ? untilRotationMs : untilExpiryMs > 0 ? PKI_ROTATION_FRACTION * untilExpiryMs : fallbackMs;
+  return Math.max(MIN_REFRESH_DELAY_MS, Math.round(delayMs));
 }
 
 /** Vault sends numbers as JSON numbers; some plugins send numeric strings. */

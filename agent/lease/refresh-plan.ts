@@ -44,7 +44,9 @@ export function planRefresh(input: RefreshInput, nowMs: number, settings: Refres
       if (input.certificate === undefined) {
         return { kind: 'refetch', delayMs: staticRefreshDelayMs(settings.staticSecretRenderIntervalMs, threshold, random), basis: 'static-interval' };
       }
-      return { kind: 'refetch', delayMs: pkiRefreshDelayMs(input.certificate.notBeforeMs, input.certificate.notAfterMs, nowMs), basis: 'pki-rotation' };
+      const { notBeforeMs, notAfterMs } = input.certificate;
+      const fallbackMs = staticRefreshDelayMs(settings.staticSecretRenderIntervalMs, threshold, random);
+      return { kind: 'refetch', delayMs: pkiRefreshDelayMs(notBeforeMs, notAfterMs, nowMs, fallbackMs), basis: 'pki-rotation' };
     }
     case 'error':
       return { kind: 'refetch', delayMs: retryDelayMs(Math.max(0, input.consecutiveErrors - 1), settings.retry), basis: 'error-retry' };

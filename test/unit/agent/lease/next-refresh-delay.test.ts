@@ -73,8 +73,10 @@ describe('pkiCert replaces a certificate at NotBefore + 90 % of its lifetime', (
   it.each([
     ['just issued', NOW, 60_000],
     ['half-way', notBefore + 50_000, 40_000],
-    ['past the rotation point: no sooner than the floor', notBefore + 95_000, MIN_REFRESH_DELAY_MS],
+    ['issued past its rotation point (tiny TTL): 90 % of what is left', notBefore + 95_000, 4_500],
+    ['almost expired: no sooner than the floor', notBefore + 99_900, MIN_REFRESH_DELAY_MS],
+    ['expired (clock skew): the fallback', notAfter + 1, 270_000],
   ])('%s', (_, now, expectedMs) => {
-    expect(pkiRefreshDelayMs(notBefore, notAfter, now)).toBe(expectedMs);
+    expect(pkiRefreshDelayMs(notBefore, notAfter, now, 270_000)).toBe(expectedMs);
   });
 });
