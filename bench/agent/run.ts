@@ -11,7 +11,6 @@
  * Usage: npm run bench:agent -- [--runs 5] [--counts 5,50] [--rss-seconds 20] [--node-options "…"]
  */
 import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
