@@ -31,9 +31,37 @@ const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = Object.freeze({
 /** The root context: templates reach data only through helpers. A plain object, as strict mode stringifies it. */
 const ROOT_CONTEXT = Object.freeze({});
 
+type AppendToBuffer = (this: unknown, source: unknown, location: unknown, explicit: unknown) => unknown;
+
+interface JavaScriptCompilerClass {
+  new (): object;
+  prototype: { appendToBuffer: AppendToBuffer; compiler: unknown };
+}
+
+/**
+ * With `noEscape`, handlebars joins outputs with a bare `+`: `{{a}}{{b}}` with the numbers 1 and
+ * 2 renders `3`, and a template of one `{{n}}` returns a number. Escaping would have made each
+ * output a string first; this compiler does just that through `appendToBuffer`, which handlebars
+ * documents as the method for subclasses to override, in this environment only.
+ */
+function useStringOutput(handlebars: typeof Handlebars): void {
+  const environment = handlebars as unknown as { JavaScriptCompiler: JavaScriptCompilerClass };
+  const Base = environment.JavaScriptCompiler;
+  const baseAppend = Base.prototype.appendToBuffer;
+  class StringOutputCompiler extends (Base as new () => object) {}
+  const prototype = StringOutputCompiler.prototype as JavaScriptCompilerClass['prototype'];
+  prototype.appendToBuffer = function (source, location, explicit) {
+    return baseAppend.call(this, ['""+(', source, ')'], location, explicit);
+  };
+  // Child programs ({{#with}} bodies) are compiled with `new this.compiler()`.
+  prototype.compiler = StringOutputCompiler;
+  environment.JavaScriptCompiler = StringOutputCompiler as unknown as JavaScriptCompilerClass;
+}
+
 export function createHandlebarsEngine(): TemplateEngine {
   const handlebars = Handlebars.create();
   handlebars.unregisterHelper('log');
+  useStringOutput(handlebars);
 
   // Renders are synchronous, so the render in progress is simply the one set here.
   let active: HelperContext | undefined;
