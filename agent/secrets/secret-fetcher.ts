@@ -127,9 +127,11 @@ export function createSecretFetcher(options: SecretFetcherOptions): SecretFetche
         outcome = { fetched: finalError(err), token: undefined };
       }
       const previous: SecretValue | undefined = entry.value;
-      apply(entry, outcome.fetched, outcome.token);
       const changed = !isSameSecretValue(previous, outcome.fetched.value);
-      logFetched(entry, outcome.fetched, 'fetched secret again', changed);
+      // Unchanged data keeps the value templates already saw (only the request ID differs).
+      const fetched = changed || previous === undefined ? outcome.fetched : { ...outcome.fetched, value: previous };
+      apply(entry, fetched, outcome.token);
+      logFetched(entry, fetched, 'fetched secret again', changed);
       return changed;
     },
 
