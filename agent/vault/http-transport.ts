@@ -48,12 +48,16 @@ export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 export const IDLE_SOCKET_TIMEOUT_MS = 30_000;
 
 /**
- * A safe copy of a low-level error: its code and message only. Node's and undici's socket
- * errors name addresses and TLS reasons, never request headers or bodies; nothing else is kept.
+ * A safe copy of a low-level error: its code, and its message only when it has a code. Node's
+ * system and TLS errors and undici's errors carry codes and name addresses and TLS reasons, never
+ * request headers or bodies; an error without a code is of unknown make (axios-like errors quote
+ * the whole request), so only its class is kept.
  */
 export function toTransportFailure(error: unknown, reusedSocket = false): TransportFailure {
   if (error instanceof TransportFailure) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : 'request failed';
-  return new TransportFailure(typeof code === 'string' ? code : undefined, message, reusedSocket);
+  if (typeof code !== 'string') {
+    return new TransportFailure(undefined, `request failed (${error instanceof Error ? error.name : typeof error})`, reusedSocket);
+  }
+  return new TransportFailure(code, error instanceof Error ? error.message : 'request failed', reusedSocket);
 }
