@@ -1,69 +1,9 @@
-// Edges of the secret store for the integration tests: a Vault client that counts what it sends,
-// a token provider holding the test server's root token, and a logger that keeps its lines.
+// Edges of the secret store for the integration tests: a wrapper that counts what a Vault client
+// sends, a token provider holding the test server's root token, and a logger that keeps its lines.
 import { Writable } from 'node:stream';
 import type { TokenProvider } from '../../agent/auth/token-provider.js';
 import { createLogger, type Logger } from '../../agent/observe/logger.js';
-import { VaultError, type VaultClient, type VaultRequest, type VaultSecret } from '../../agent/vault/vault-api.js';
-
-/** A minimal fetch-based {@link VaultClient}: no retries of its own, so every attempt is the store's. */
-export function fetchVaultClient(address: string, timeoutMs = 5_000): VaultClient {
-  return {
-    async request(request) {
-      const { method, path, body, token, namespace, signal } = request;
-      const headers: Record<string, string> = { 'x-vault-request': 'true' };
-      if (token !== undefined) headers['x-vault-token'] = token;
-      if (namespace !== undefined) headers['x-vault-namespace'] = namespace;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const url = `${address}/v1/${path}${method === 'LIST' ? `${path.includes('?') ? '&' : '?'}list=true` : ''}`;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: method === 'LIST' ? 'GET' : method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-        });
-      } catch {
-        if (signal?.aborted === true) throw new VaultError('VAULT_ABORTED', method, path, 'aborted');
-        if (timeout.aborted) throw new VaultError('VAULT_TIMEOUT', method, path, 'timed out');
-        throw new VaultError('VAULT_NETWORK', method, path, 'network error');
-      }
-      const text = await response.text().catch(() => '');
-      if (response.status === 204 || (response.ok && text.trim() === '')) return undefined;
-      const json = safeJson(text);
-      if (!response.ok) {
-        const errors = Array.isArray(json?.errors) ? json.errors.filter((e): e is string => typeof e === 'string') : [];
-        throw new VaultError('VAULT_HTTP', method, path, `status ${response.status}`, response.status, errors);
-      }
-      if (json === undefined) throw new VaultError('VAULT_BAD_RESPONSE', method, path, 'not JSON');
-      return toSecret(json);
-    },
-    close: async () => {},
-  };
-}
-
-function safeJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function toSecret(json: Record<string, unknown>): VaultSecret {
-  return {
-    requestId: typeof json.request_id === 'string' ? json.request_id : '',
-    leaseId: typeof json.lease_id === 'string' ? json.lease_id : '',
-    leaseDuration: typeof json.lease_duration === 'number' ? json.lease_duration : 0,
-    renewable: json.renewable === true,
-    data: typeof json.data === 'object' && json.data !== null ? (json.data as Record<string, unknown>) : null,
-    warnings: Array.isArray(json.warnings) ? (json.warnings as string[]) : null,
-    auth: null,
-    wrapInfo: null,
-  };
-}
+import { VaultError, type VaultClient, type VaultRequest } from '../../agent/vault/vault-api.js';
 
 export interface CountingClient extends VaultClient {
   requests: { at: number; method: string; path: string; outcome: 'ok' | string }[];

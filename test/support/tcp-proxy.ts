@@ -12,7 +12,7 @@ export interface TcpProxy {
   /** `http://127.0.0.1:<port>`, for HTTP clients. */
   readonly url: string;
   /** Connections accepted so far, including the ones reset while cut. */
-  readonly connectionCount: number;
+  connectionCount(): number;
   /** When each connection arrived (epoch ms), in order. */
   readonly connectionTimesMs: readonly number[];
   /** Resets every open connection and every new one until `restore()`. */
@@ -27,9 +27,13 @@ export interface ProxyTarget {
   port: number;
 }
 
-/** `target` is `{ host, port }` or a URL such as OpenBao's `http://127.0.0.1:8200`. */
-export async function startTcpProxy(target: ProxyTarget | string): Promise<TcpProxy> {
-  const { host, port: targetPort } = typeof target === 'string' ? fromUrl(target) : target;
+/**
+ * `target` is `{ host, port }`, a URL such as OpenBao's `http://127.0.0.1:8200`, or a port on
+ * 127.0.0.1.
+ */
+export async function startTcpProxy(target: ProxyTarget | string | number): Promise<TcpProxy> {
+  const { host, port: targetPort } =
+    typeof target === 'number' ? { host: '127.0.0.1', port: target } : typeof target === 'string' ? fromUrl(target) : target;
   const open = new Set<Socket>();
   const times: number[] = [];
   let isCut = false;
@@ -66,9 +70,7 @@ export async function startTcpProxy(target: ProxyTarget | string): Promise<TcpPr
   return {
     port: address.port,
     url: `http://127.0.0.1:${address.port}`,
-    get connectionCount() {
-      return times.length;
-    },
+    connectionCount: () => times.length,
     connectionTimesMs: times,
     cut() {
       isCut = true;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renewErrorDelayMs, retryDelayMs } from '../../../../agent/lease/backoff.js';
+import { retryDelayMs } from '../../../../agent/lease/backoff.js';
 import {
   afterRenewal,
   afterRenewalFailure,
-  renewalGraceMs,
   startRenewalSchedule,
   type RenewalDecision,
 } from '../../../../agent/lease/lease-renewal.js';
@@ -13,9 +12,9 @@ const HOUR = 3_600_000;
 
 describe('renewable leases renew on the lifetime-watcher schedule', () => {
   it('takes a grace of 10–20 % of the lease', () => {
-    expect(renewalGraceMs(HOUR, fixed(0))).toBe(360_000);
-    expect(renewalGraceMs(HOUR, fixed(0.5))).toBe(540_000);
-    expect(renewalGraceMs(HOUR, fixed(0.9999))).toBeCloseTo(719_964, 0);
+    expect(startRenewalSchedule(HOUR, fixed(0)).graceMs).toBe(360_000);
+    expect(startRenewalSchedule(HOUR, fixed(0.5)).graceMs).toBe(540_000);
+    expect(startRenewalSchedule(HOUR, fixed(0.9999)).graceMs).toBeCloseTo(719_964, 0);
   });
 
   it.each([
@@ -105,13 +104,5 @@ describe('backoff', () => {
       250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000, 60_000,
     ]);
     expect(retryDelayMs(5_000, retry)).toBe(60_000);
-  });
-
-  it('renewal errors wait 10 s · 2^(n−1) up to 5 min, ±50 %', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => renewErrorDelayMs(n, fixed(0.5)))).toEqual([
-      10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000,
-    ]);
-    expect(renewErrorDelayMs(6, fixed(0))).toBe(150_000);
-    expect(renewErrorDelayMs(6, fixed(1))).toBe(450_000);
   });
 });
