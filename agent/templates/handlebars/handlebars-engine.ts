@@ -3,7 +3,8 @@
  * registered here reach no other handlebars user in the process, with consul-template's
  * function names (`secret`, `pkiCert`, `toJSON`, `base64Decode`, `env`, `index`, …).
  *
- * - Output is never HTML-escaped (`noEscape`): these are config files, not web pages.
+ * - Output is never HTML-escaped (`noEscape`): these are config files, not web pages. Every
+ *   output is made text before it is joined (see useStringOutput).
  * - Prototype access stays off (`allowProto…ByDefault: false` passed explicitly, which also
  *   keeps handlebars from logging each denied lookup): `{{constructor}}` renders nothing.
  * - Missing keys: with `errorOnMissingKey` the template is compiled `strict` and a key that does
