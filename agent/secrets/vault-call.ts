@@ -33,32 +33,16 @@ export function createVaultCall(context: VaultCallContext): VaultCall {
         return answer;
       } catch (err) {
         if (!(err instanceof VaultError) || !err.isPermissionDenied || switches >= MAX_TOKEN_SWITCHES) throw err;
-        if (await isTokenValid(context, token)) throw err; // the policy refuses this path: final
+        // The provider checks the token (a revoked one and a policy refusal both answer 403
+        // "permission denied") and logs in again only when it is dead; `token()` waits for that.
         tokens.reportInvalid(token);
         const next = await tokens.token();
-        // The same token again means no new login is coming.
+        // The same token again: it is valid and the policy refuses this path, which is final.
         if (next === token) throw err;
         token = next;
       }
     }
   };
-}
-
-/**
- * Whether a token that got a 403 still works. OpenBao answers a revoked token and a policy
- * refusal both with "permission denied", so the text cannot tell them apart; without this check a
- * path the policy refuses would make every retry log in again — and each login re-issues every
- * dynamic secret. `lookup-self` is in Vault's default policy.
- */
-async function isTokenValid(context: VaultCallContext, token: string): Promise<boolean> {
-  try {
-    await context.client.request({ method: 'GET', path: 'auth/token/lookup-self', token, namespace: context.namespace, signal: context.signal });
-    return true;
-  } catch (err) {
-    if (err instanceof VaultError && err.isPermissionDenied) return false;
-    if (err instanceof VaultError && err.isTransient) throw err; // the whole fetch is retried
-    return true; // cannot tell: do not log in again on a guess
-  }
 }
 
 export interface RetryOptions {

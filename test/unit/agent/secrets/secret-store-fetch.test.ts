@@ -201,10 +201,11 @@ describe('failures', () => {
         throw httpError(request, 403, ['permission denied']);
       },
     });
-    const tokens = testTokens({ reloginOnInvalid: true });
+    const tokens = testTokens(); // finds the token valid: no new login
     const { store } = storeFor(vault, tokens);
     await store.fetch([read('kv/app')]);
     expect(store.lookup(read('kv/app'))).toEqual({ kind: 'error', message: 'GET kv/app failed with status 403: permission denied' });
-    expect(tokens.invalid).toEqual([]);
+    expect(tokens.invalid).toEqual(['token-1']);
+    expect(vault.sent().filter((line) => line === 'GET kv/app')).toHaveLength(1);
   });
 });

@@ -123,7 +123,10 @@ export interface TestTokens extends TokenProvider {
   login(token: string): void;
 }
 
-/** A provider with `token-1`; `reloginOnInvalid` makes a report log in with `token-2`, `token-3`, … */
+/**
+ * A provider with `token-1`. A report of an invalid token changes nothing (the real auth manager
+ * finds the token valid and keeps it), unless `reloginOnInvalid`: then it logs in with `token-2`, ….
+ */
 export function testTokens(options: { reloginOnInvalid?: boolean } = {}): TestTokens {
   let current = 'token-1';
   let logins = 1;
