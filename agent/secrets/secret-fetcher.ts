@@ -87,7 +87,9 @@ export function createSecretFetcher(options: SecretFetcherOptions): SecretFetche
       return;
     }
     const plan = entry.plan;
-    logger.info(
+    // An unchanged re-read is routine (every KV secret, every few minutes): debug, not info.
+    const level = changed === false ? 'debug' : 'info';
+    logger[level](
       {
         ...describeRequest(entry.request),
         ...(value.kind === 'secret' ? { leaseDurationS: value.secret.leaseDuration, renewable: value.secret.renewable } : {}),
