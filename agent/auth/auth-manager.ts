@@ -5,8 +5,9 @@
  * `exitOnError` the first failure is fatal. Time and randomness are passed in.
  *
  * Token states: `valid` (handed out), `checking` (reported invalid; callers wait while
- * `lookup-self` tells a revoked token from a policy denial), `invalid` (callers wait for the next
- * login). A token near its end stays valid until it expires or the next login replaces it.
+ * `lookup-self` tells a revoked token from a policy denial — one lookup however many requests
+ * report it meanwhile), `invalid` (callers wait for the next login, made once per token). A token
+ * near its end stays valid until it expires or the next login replaces it.
  */
 import type { AuthConfig } from '../../contract/agent-config/index.js';
 import { systemClock, type Clock, type Random } from '../lease/clock.js';
@@ -20,9 +21,6 @@ import type { LoginMethod } from './methods/login-method.js';
 import type { TokenProvider } from './token-provider.js';
 import { TokenWaiters } from './token-waiters.js';
 import { watchToken, WatchEnd } from './token-watcher.js';
-
-/** A token found valid after a report is not checked again for this long. */
-export const RECHECK_AFTER_MS = 30_000;
 
 export interface AuthManagerOptions {
   /** For logins, renewals, lookups and revocation. */
@@ -69,7 +67,6 @@ interface CurrentToken {
   token: string;
   expiresMs: number | undefined;
   state: 'valid' | 'checking' | 'invalid';
-  checkedMs?: number;
 }
 
 /** Creates the manager and starts logging in. */
@@ -183,7 +180,6 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       return;
     }
     entry.state = 'valid';
-    entry.checkedMs = clock.now();
     logger.info({ verdict }, 'a request was refused, but the auth token is still valid: the policy does not allow it');
     wake();
   }
@@ -208,8 +204,8 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
     current: () => (usable() ? current!.token : undefined),
     reportInvalid(token) {
       const entry = current;
+      // Reports of a token being checked, already replaced or known invalid change nothing.
       if (entry === undefined || entry.token !== token || entry.state !== 'valid' || stopping.signal.aborted) return;
-      if (entry.checkedMs !== undefined && clock.now() - entry.checkedMs < RECHECK_AFTER_MS) return;
       entry.state = 'checking';
       void verify(entry);
     },
