@@ -20,6 +20,8 @@ export interface AgentAuth {
   stats(): AuthStats;
   /** Why the last login failed, while not logged in; safe to log. */
   lastFailure(): string | undefined;
+  /** Called when a login fails for good (`auth.exitOnError`), also after the first login. */
+  onFatal(listener: (error: unknown) => void): () => void;
   /** Stops renewal and re-login timers; the token stays valid. */
   stop(): Promise<void>;
 }

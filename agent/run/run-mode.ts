@@ -64,6 +64,10 @@ export function startMode(options: RunModeOptions): RunningMode {
       ? setTimeout(() => dispatch({ kind: 'init-timeout', timeoutMs: config.templateConfig.initTimeoutMs }), config.templateConfig.initTimeoutMs)
       : undefined;
 
+  auth.onFatal((error) => {
+    const err = serializeError(error);
+    dispatch({ kind: 'fatal', reason: `login to Vault failed and auth.exitOnError is set (${String(err['message'] ?? err['code'] ?? err['type'])})` });
+  });
   auth.firstLogin().then(
     () => {
       loggedIn = true;

@@ -67,6 +67,7 @@ function fakeComponents(world: Partial<{ lastFailure: string }> = {}): { compone
       firstLogin: () => firstLogin,
       stats: () => ({ authenticated: loggedIn, logins: loggedIn ? 1 : 0, loginFailures: 0 }),
       lastFailure: () => world.lastFailure,
+      onFatal: () => () => undefined,
       stop: async () => void state.stopped.push('auth'),
     },
     store: Object.assign(store, { stop: async () => void state.stopped.push('store') }),
