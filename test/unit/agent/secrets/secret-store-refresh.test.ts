@@ -105,6 +105,7 @@ describe('renewable leases are renewed until their max TTL, then fetched anew', 
     store.track([creds]);
     await clock.advance(27_000);
     expect(state.renewals).toEqual([0, 7_167, 14_334, 21_501]);
+    expect(vault.requests.find((r) => r.path === 'sys/leases/renew')?.body).toEqual({ lease_id: 'database/creds/app/1', increment: 10 });
     expect(changes).toEqual([]);
     await clock.advance(1_000);
     expect(state.issued).toBe(2);
