@@ -13,6 +13,7 @@ import type { AuthConfig } from '../../contract/agent-config/index.js';
 import { systemClock, type Clock, type Random } from '../lease/clock.js';
 import type { Logger } from '../observe/logger.js';
 import type { TokenSinkWriter } from '../sinks/token-sinks.js';
+import { linkedAbort, type LinkedAbort } from '../vault/linked-abort.js';
 import type { VaultClient } from '../vault/vault-api.js';
 import { AuthError, AuthErrorCode, type AuthResult } from './auth-result.js';
 import { checkToken } from './check-token.js';
@@ -80,7 +81,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
   const fatalListeners = new Set<(error: unknown) => void>();
   const stats: AuthStats = { authenticated: false, logins: 0, loginFailures: 0, consecutiveFailures: 0, renewals: 0, lastLoginMs: undefined, tokenExpiresMs: undefined };
   let current: CurrentToken | undefined;
-  let watchAbort: AbortController | undefined;
+  let watchAbort: LinkedAbort | undefined;
   let failure: string | undefined;
   let resolveFirst!: () => void;
   let rejectFirst!: (error: unknown) => void;
@@ -130,8 +131,9 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
 
   /** Resolves when the token needs replacing; rejects once stopping. */
   async function watch(result: AuthResult, loggedInMs: number): Promise<string> {
-    watchAbort = new AbortController();
-    const signal = AbortSignal.any([stopping.signal, watchAbort.signal]);
+    const link = linkedAbort(stopping.signal);
+    watchAbort = link;
+    const signal = link.signal;
     try {
       if (result.leaseDurationSeconds === 0) {
         logger.info('the auth token has no TTL; not renewing it');
@@ -146,8 +148,10 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       if (end === WatchEnd.refused && current?.token === result.token) current.state = 'invalid';
       return end;
     } catch (error) {
-      if (stopping.signal.aborted || !watchAbort.signal.aborted) throw error;
+      if (stopping.signal.aborted || !link.signal.aborted) throw error;
       return 'reported-invalid';
+    } finally {
+      link.dispose();
     }
   }
 

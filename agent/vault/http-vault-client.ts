@@ -24,6 +24,7 @@ import type { VaultConnection } from '../../contract/agent-config/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { HttpTransport } from './http-transport.js';
 import { createNodeHttpTransport } from './node-http-transport.js';
+import { linkedAbort } from './linked-abort.js';
 import { createProxyTransport } from './proxy-transport.js';
 import { loadTlsSettings, type TlsSettings } from './tls-options.js';
 import type { VaultClient, VaultMethod, VaultRequest, VaultSecret } from './vault-api.js';
@@ -78,10 +79,9 @@ export function createHttpVaultClient(connection: VaultConnection, options: Http
   async function attempt(request: VaultRequest, parts: HttpRequestParts, number: number): Promise<VaultSecret | undefined> {
     const path = pathWithoutQuery(request.path);
     const started = now();
-    const timeout = AbortSignal.timeout(connection.requestTimeoutMs);
-    const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+    const abort = linkedAbort(request.signal, connection.requestTimeoutMs);
     try {
-      const response = await transport.send({ ...parts, signal });
+      const response = await transport.send({ ...parts, signal: abort.signal });
       if (response.status >= 400) throw httpStatusError(request.method, path, response.status, parseErrorStrings(response.body));
       const result = response.status === 204 ? undefined : parseSuccessBody(response.body);
       onRequest?.({ method: request.method, path, attempt: number, status: response.status, durationMs: now() - started });
@@ -92,11 +92,13 @@ export function createHttpVaultClient(connection: VaultConnection, options: Http
         method: request.method,
         path,
         callerAborted: request.signal?.aborted === true,
-        timedOut: timeout.aborted,
+        timedOut: abort.timedOut(),
         timeoutMs: connection.requestTimeoutMs,
       });
       onRequest?.({ method: request.method, path, attempt: number, status: mapped.status, code: mapped.code, durationMs: now() - started });
       throw mapped;
+    } finally {
+      abort.dispose();
     }
   }
 
