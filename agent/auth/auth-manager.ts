@@ -11,6 +11,7 @@
  */
 import type { AuthConfig } from '../../contract/agent-config/index.js';
 import { systemClock, type Clock, type Random } from '../lease/clock.js';
+import { MIN_SLEEP_MS } from '../lease/lifetime.js';
 import type { Logger } from '../observe/logger.js';
 import type { TokenSinkWriter } from '../sinks/token-sinks.js';
 import { linkedAbort, type LinkedAbort } from '../vault/linked-abort.js';
@@ -163,6 +164,10 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
         publish(result, loggedInMs);
         const reason = await watch(result, loggedInMs);
         logger.info({ reason }, 're-authenticating');
+        // A token that is done within a second of its login (a TTL of a second or two) would
+        // otherwise make logins back to back.
+        const sinceLoginMs = clock.now() - loggedInMs;
+        if (sinceLoginMs < MIN_SLEEP_MS) await clock.sleep(MIN_SLEEP_MS - sinceLoginMs, stopping.signal);
       }
     } catch (error) {
       if (stopping.signal.aborted) return;
@@ -184,7 +189,8 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       return;
     }
     entry.state = 'valid';
-    logger.info({ verdict }, 'a request was refused, but the auth token is still valid: the policy does not allow it');
+    if (verdict === 'valid') logger.info('a request was refused, but the auth token is still valid: its policies do not allow that request');
+    else logger.warn('could not check the auth token after a refused request; keeping it');
     wake();
   }
 

@@ -119,6 +119,14 @@ describe('auth manager: login and renewal', () => {
     expect(manager.stats().authenticated).toBe(true);
   });
 
+  it('leaves at least a second between logins when tokens live only a second', async () => {
+    const { manager, vault, clock } = start({ policy: { ttlSeconds: 1, maxTtlSeconds: 1, renewable: true } });
+    await manager.firstLogin();
+    await clock.advance(10 * S);
+    expect(vault.issued.length).toBeGreaterThanOrEqual(5);
+    expect(vault.issued.length).toBeLessThanOrEqual(11);
+  });
+
   it('keeps the token of a login without TTL and never renews it', async () => {
     const { manager, vault, clock } = start({ policy: { ttlSeconds: 0, maxTtlSeconds: 10 ** 9, renewable: false } });
     await manager.firstLogin();
@@ -177,14 +185,16 @@ describe('auth manager: failed logins', () => {
 });
 
 describe('auth manager: reported tokens, revocation, stop', () => {
-  it('logs in again once when a reported token is refused by lookup-self', async () => {
-    const { manager, vault } = start();
+  it('logs in again once when a reported token is refused by lookup-self (a second after the last login at the soonest)', async () => {
+    const { manager, vault, clock } = start();
     await manager.firstLogin();
     vault.revoked.add('token-1');
     manager.reportInvalid('token-1');
     manager.reportInvalid('token-1');
     expect(manager.current()).toBeUndefined();
-    expect(await manager.token()).toBe('token-2');
+    const next = manager.token();
+    await clock.advance(1 * S);
+    expect(await next).toBe('token-2');
     manager.reportInvalid('token-1'); // stale: already replaced
     await settle();
     expect(vault.issued).toEqual(['token-1', 'token-2']);
@@ -231,7 +241,6 @@ describe('auth manager: reported tokens, revocation, stop', () => {
     await manager.firstLogin();
     vault.revoked.add('token-1');
     manager.reportInvalid('token-1');
-    await manager.token();
     await clock.advance(10 * MIN);
     expect(vault.issued.length).toBeGreaterThan(3);
     expect(log.text()).not.toMatch(/token-\d/);
