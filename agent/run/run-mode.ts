@@ -54,7 +54,14 @@ export function startMode(options: RunModeOptions): RunningMode {
     if (next.kind === 'exit') onDecision((decided = next));
   };
 
-  loop.onRound((round) => dispatch(roundEvent(round)));
+  let announced = false;
+  loop.onRound((round) => {
+    if (!announced && round.allRenderedOnce) {
+      announced = true;
+      logger.info({ templates: config.templates.length }, 'every template rendered');
+    }
+    dispatch(roundEvent(round));
+  });
   options.onStop((request) => {
     if (decided === undefined) dispatch({ kind: 'stop', ...request });
     else onSecondStop();

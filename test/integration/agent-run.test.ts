@@ -157,6 +157,20 @@ describe('the agent against OpenBao', () => {
     await expect(stat(agent.path('/vault/secrets/app'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('in init mode keeps retrying a secret that does not exist yet: done once it is written, else a report naming it', async () => {
+    const lateTemplate = (name: string): AgentTemplateInput => ({ name, destination: `/vault/secrets/${name}`, engine: 'handlebars', contents: handlebarsValue(`${kv}/data/${name}`) });
+    const late = await startAgent('init-late', config('init', [lateTemplate('late')], { templateConfig: { initTimeoutMs: 20_000 } }));
+    const never = await startAgent('init-never', config('init', [lateTemplate('never')], { templateConfig: { initTimeoutMs: 3_000 } }));
+    await sleep(1_500);
+    expect(late.process.exitStatus()).toBeUndefined();
+    await bao.client().write(`${kv}/data/late`, { data: { value: 'finally' } });
+    expect(await late.exitStatus()).toBe('exit code 0');
+    expect(await readFile(late.path('/vault/secrets/late'), 'utf8')).toBe('finally');
+    expect(await never.exitStatus()).toBe('exit code 1');
+    const report = (await logLines(never)).filter((line) => line.msg === 'secret not rendered');
+    expect(report).toMatchObject([{ template: 'never', destination: never.path('/vault/secrets/never'), reason: expect.stringContaining(`${kv}/data/never`) }]);
+  });
+
   it('in sidecar mode re-renders a KV v2 change within the static interval and leaves an unchanged file alone', async () => {
     const metricsPort = await getFreePort();
     const agent = await startAgent('sidecar', config('sidecar', [
@@ -239,7 +253,7 @@ describe('the agent against OpenBao', () => {
   });
 
   it('never writes a secret value, token or JWT to any log line', async () => {
-    expect(logFiles.length).toBeGreaterThanOrEqual(5);
+    expect(logFiles.length).toBeGreaterThanOrEqual(7);
     const leaks: string[] = [];
     let lines = 0;
     for (const file of logFiles) {
