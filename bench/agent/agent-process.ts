@@ -13,20 +13,37 @@ export interface AgentCommand {
   logFile: string;
 }
 
-/** Spawns the agent and resolves with the milliseconds until it exited 0; rejects otherwise. */
-export function timeUntilExit(agent: AgentCommand, timeoutMs = 60_000): Promise<number> {
+export interface RunTimes {
+  /** Spawn to exit. */
+  wallMs: number;
+  /** User + system CPU of the process: less skewed than wall time when other work shares the cores. */
+  cpuMs: number;
+}
+
+/** Spawns the agent and resolves with its times once it exited 0; rejects otherwise. Run one at a time. */
+export function timeUntilExit(agent: AgentCommand, timeoutMs = 60_000): Promise<RunTimes> {
   return new Promise((resolveTime, reject) => {
+    const cpuBefore = childrenCpuMs();
     const started = performance.now();
     const child = start(agent);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      const elapsed = performance.now() - started;
-      if (code === 0) resolveTime(elapsed);
+      const wallMs = performance.now() - started;
+      // 'exit' comes after the child was reaped, so its CPU is in our children's totals.
+      if (code === 0) resolveTime({ wallMs, cpuMs: childrenCpuMs() - cpuBefore });
       else reject(new Error(`${agent.label} exited with ${String(code ?? signal)}; see ${agent.logFile}`));
     });
   });
+}
+
+/** CPU of this process's reaped children (`cutime + cstime` of /proc/self/stat), in ms. */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields from "state" (3rd); cutime and cstime are the 16th and 17th, in clock ticks (100 Hz on Linux).
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 export interface RunningAgent {
