@@ -34,10 +34,11 @@ export function describeRequest(request: AdmissionRequest, durationMs: number): 
   };
 }
 
-export function logOutcome(logger: Logger, context: DecisionContext, outcome: AdmissionOutcome, request: AdmissionRequest): void {
+/** One line per decision: denials at info, the rest at debug (nothing is computed when off). */
+export function logOutcome(logger: Logger, request: AdmissionRequest, durationMs: number, outcome: AdmissionOutcome): void {
   if (outcome.kind === 'deny') {
     const annotationKeys = annotationKeysNamedIn(outcome.message, request.object);
-    logger.info({ ...context, outcome: 'deny', reason: outcome.reason, annotationKeys }, 'pod denied');
+    logger.info({ ...describeRequest(request, durationMs), outcome: 'deny', reason: outcome.reason, annotationKeys }, 'pod denied');
     return;
   }
   if (!logger.isLevelEnabled('debug')) return;
@@ -45,7 +46,7 @@ export function logOutcome(logger: Logger, context: DecisionContext, outcome: Ad
     outcome.kind === 'inject'
       ? { outcome: 'inject', injectionType: outcome.injectionType, patchOps: outcome.patch.length, warnings: outcome.warnings.length }
       : { outcome: 'skip', reason: outcome.reason, warnings: outcome.warnings.length };
-  logger.debug({ ...context, ...details }, 'admission decision');
+  logger.debug({ ...describeRequest(request, durationMs), ...details }, 'admission decision');
 }
 
 export function logMalformedRequest(logger: Logger, context: DecisionContext, problemCount: number): void {

@@ -76,7 +76,7 @@ export function registerMutateRoute(app: FastifyInstance, options: MutateRouteOp
       const response = shapeAdmissionResponse(apiVersion, admissionRequest.uid, toAnswer(outcome));
       request.admissionOutcome = outcome.kind;
       countOutcome(outcome, namespace);
-      logOutcome(logger, describeRequest(admissionRequest, reply.elapsedTime), outcome, admissionRequest);
+      logOutcome(logger, admissionRequest, reply.elapsedTime, outcome);
       return response;
     } catch (error) {
       request.admissionOutcome = 'error';
