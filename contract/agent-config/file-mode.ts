@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * File modes for rendered templates and token sinks. The config carries them as numbers

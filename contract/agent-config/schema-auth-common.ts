@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nonEmptyString, positiveDurationMs, vaultApiPath } from './primitives.js';
 import type { RefinementContext } from './refine-helpers.js';
 import { notAbove, whenParsed } from './refine-helpers.js';

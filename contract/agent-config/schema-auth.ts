@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthMethod, authCommonShape, withCommonAuthRules } from './schema-auth-common.js';
 import { absolutePath, nonEmptyString, positiveDurationMs, vaultApiPath } from './primitives.js';
 import { bothOrNeither } from './refine-helpers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { absolutePath, httpPath, port } from './primitives.js';
 
 /** TCP port of an agent endpoint; the webhook also declares it on the container. */

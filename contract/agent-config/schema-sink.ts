@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fileMode } from './file-mode.js';
 import { absolutePath } from './primitives.js';
 import { forEachDuplicate, parsedPath } from './refine-helpers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * vault-k8s's `agent-telemetry-<param>` stanza. Keys keep vault-k8s's parameter names (the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { boundedInteger, positiveDurationMs } from './primitives.js';
 import { notAbove } from './refine-helpers.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fileMode } from './file-mode.js';
 import { absolutePath, nonEmptyString, positiveDurationMs } from './primitives.js';
 import { forEachDuplicate, parsedPath, parsedString, whenParsed } from './refine-helpers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { absolutePath, boundedInteger, httpUrl, nonEmptyString, positiveDurationMs } from './primitives.js';
 import { bothOrNeither } from './refine-helpers.js';
 

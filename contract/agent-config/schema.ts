@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyConfigRules } from './config-rules.js';
 import { AgentMode } from './mode.js';
 import { authSchema } from './schema-auth.js';
