@@ -15,6 +15,9 @@ import {
 import type { AgentFlags } from './agent-flags.js';
 import { applyRootDir, resolveRootDir } from './root-dir.js';
 
+/** The agent parses its config once: zod's compiled fast path would cost more than it saves. */
+const PARSE_ONCE = { jitless: true } as const;
+
 export type LoadedConfig =
   | { ok: true; config: AgentConfig; rootDir: string | undefined }
   | { ok: false; errors: readonly AgentConfigError[] };
@@ -24,7 +27,7 @@ export async function loadAgentConfig(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<LoadedConfig> {
-  const result = flags.configFile === undefined ? readAgentConfigFromEnv(env) : await readConfigFile(flags.configFile);
+  const result = flags.configFile === undefined ? readAgentConfigFromEnv(env, PARSE_ONCE) : await readConfigFile(flags.configFile);
   if (!result.ok) return result;
   const rootDir = flags.rootDir === undefined ? undefined : resolveRootDir(flags.rootDir, cwd);
   return { ok: true, config: rootDir === undefined ? result.config : applyRootDir(result.config, rootDir), rootDir };
@@ -45,7 +48,7 @@ async function readConfigFile(file: string): Promise<AgentConfigResult> {
     // The parser's message quotes the text around the mistake, which may hold template text.
     return { ok: false, errors: [{ path: ROOT_PATH, message: `the config file ${file} is not valid JSON` }] };
   }
-  return parseAgentConfig(json);
+  return parseAgentConfig(json, PARSE_ONCE);
 }
 
 /** The lines printed for an invalid config: one per problem, each naming its path. */

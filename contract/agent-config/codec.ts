@@ -4,7 +4,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AgentConfigResult } from './errors.js';
 import { ROOT_PATH } from './errors.js';
-import { parseAgentConfig } from './parse.js';
+import { parseAgentConfig, type ParseAgentConfigOptions } from './parse.js';
 import type { AgentConfig } from './schema.js';
 
 /**
@@ -107,7 +107,7 @@ function unwrap(text: string): Decoded {
  * Decodes and validates a config from {@link encodeAgentConfig}, or plain base64 JSON, or raw
  * JSON (handy when writing one by hand). Never throws; problems come back as errors.
  */
-export function decodeAgentConfig(text: string): AgentConfigResult {
+export function decodeAgentConfig(text: string, options: ParseAgentConfigOptions = {}): AgentConfigResult {
   const decoded = unwrap(text);
   if (!decoded.ok) return { ok: false, errors: [{ path: ROOT_PATH, message: decoded.message }] };
   let value: unknown;
@@ -117,5 +117,5 @@ export function decodeAgentConfig(text: string): AgentConfigResult {
     // The parser's message quotes the input, which may hold template text: leave it out.
     return { ok: false, errors: [{ path: ROOT_PATH, message: 'expected valid JSON' }] };
   }
-  return parseAgentConfig(value);
+  return parseAgentConfig(value, options);
 }

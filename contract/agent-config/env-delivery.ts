@@ -14,6 +14,7 @@ import {
   MAX_ENCODED_AGENT_CONFIG_BYTES,
 } from './codec.js';
 import { ROOT_PATH, type AgentConfigResult } from './errors.js';
+import type { ParseAgentConfigOptions } from './parse.js';
 import type { AgentConfig } from './schema.js';
 
 /** Most chunks one config may use: 8 × 120 KiB = 960 KiB, under the environment and object limits. */
@@ -46,12 +47,12 @@ export function agentConfigEnvVars(config: AgentConfig): AgentConfigEnvResult {
 }
 
 /** Reads and validates the config from an environment (e.g. `process.env`). Never throws. */
-export function readAgentConfigFromEnv(env: Readonly<Record<string, string | undefined>>): AgentConfigResult {
+export function readAgentConfigFromEnv(env: Readonly<Record<string, string | undefined>>, options: ParseAgentConfigOptions = {}): AgentConfigResult {
   const head = env[AGENT_CONFIG_ENV_VAR];
   if (head === undefined || head.trim() === '') {
     return { ok: false, errors: [{ path: ROOT_PATH, message: `the environment variable ${AGENT_CONFIG_ENV_VAR} is not set` }] };
   }
-  if (!head.startsWith(CHUNKS_MARKER)) return decodeAgentConfig(head);
+  if (!head.startsWith(CHUNKS_MARKER)) return decodeAgentConfig(head, options);
   const count = Number(head.slice(CHUNKS_MARKER.length));
   if (!Number.isInteger(count) || count < 1 || count > MAX_AGENT_CONFIG_CHUNKS) {
     return { ok: false, errors: [{ path: ROOT_PATH, message: `${AGENT_CONFIG_ENV_VAR}: expected chunks:<1-${MAX_AGENT_CONFIG_CHUNKS}>` }] };
@@ -64,5 +65,5 @@ export function readAgentConfigFromEnv(env: Readonly<Record<string, string | und
     }
     parts.push(part);
   }
-  return decodeAgentConfig(parts.join(''));
+  return decodeAgentConfig(parts.join(''), options);
 }

