@@ -35,6 +35,12 @@ export interface AuthManagerOptions {
   clock?: Clock;
   /** @default Math.random */
   random?: Random;
+  /**
+   * Renew each new token right after login (Vault Agent's lifetime watcher). An init agent
+   * exits once its files are written: the renewal would only add a request to its start.
+   * @default true
+   */
+  renewAtOnce?: boolean;
 }
 
 /** Auth state for metrics and the health endpoint. */
@@ -145,7 +151,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
         stats.tokenExpiresMs = expiresMs;
         if (current?.token === result.token) current.expiresMs = expiresMs;
       };
-      const end = await watchToken(result, loggedInMs, { client, namespace: auth.namespace, clock, random, logger, signal, onRenewed });
+      const end = await watchToken(result, loggedInMs, { client, namespace: auth.namespace, clock, random, logger, signal, onRenewed, renewAtOnce: options.renewAtOnce });
       if (end === WatchEnd.refused && current?.token === result.token) current.state = 'invalid';
       return end;
     } catch (error) {

@@ -28,13 +28,20 @@ export interface WatchDependencies {
   signal: AbortSignal;
   /** After every successful renewal, with the new expiry (epoch ms). */
   onRenewed(expiresMs: number): void;
+  /**
+   * Renew right after login, as Vault's lifetime watcher does; otherwise the first renewal waits
+   * for its schedule (~2/3 of the TTL), which an init agent done in a second never reaches.
+   * @default true
+   */
+  renewAtOnce?: boolean;
 }
 
 const RENEW_SELF = 'auth/token/renew-self';
 
 /**
  * Watches a token that expires (`leaseDurationSeconds > 0`); `loggedInMs` is when it was issued.
- * A renewable token is renewed at once, then on schedule; a non-renewable one is only waited on.
+ * A renewable token is renewed at once (unless `renewAtOnce` is false), then on schedule; a
+ * non-renewable one is only waited on.
  */
 export async function watchToken(login: AuthResult, loggedInMs: number, deps: WatchDependencies): Promise<WatchEnd> {
   const { client, namespace, clock, random, logger, signal } = deps;
@@ -42,6 +49,12 @@ export async function watchToken(login: AuthResult, loggedInMs: number, deps: Wa
   let expiresMs = loggedInMs + login.leaseDurationSeconds * 1_000;
   let renewable = login.renewable;
   let failures = 0;
+  if (renewable && deps.renewAtOnce === false) {
+    const first = lifetimeStep(expiresMs - clock.now(), schedule, random);
+    if (first.kind === 'done') return WatchEnd.expiring;
+    schedule = first.schedule;
+    await clock.sleep(first.sleepMs, signal);
+  }
   for (;;) {
     let step: LifetimeStep;
     if (!renewable) {

@@ -28,7 +28,7 @@ afterEach(async () => {
   running = undefined;
 });
 
-function start(options: { policy?: TokenPolicy; exitOnError?: boolean; random?: () => number; method?: LoginMethod } = {}): Harness {
+function start(options: { policy?: TokenPolicy; exitOnError?: boolean; random?: () => number; method?: LoginMethod; renewAtOnce?: boolean } = {}): Harness {
   const clock = manualClock();
   const vault = memoryVault(clock, options.policy);
   const sinkWrites: string[] = [];
@@ -42,6 +42,7 @@ function start(options: { policy?: TokenPolicy; exitOnError?: boolean; random?: 
     logger: log.logger,
     clock,
     random: options.random ?? (() => 0),
+    renewAtOnce: options.renewAtOnce,
   });
   running = manager;
   return { clock, vault, manager, sinkWrites, log };
@@ -74,6 +75,20 @@ describe('auth manager: login and renewal', () => {
     expect(vault.count('PUT auth/token/renew-self')).toBe(3);
     expect(vault.count('PUT auth/test/login')).toBe(1);
     expect(manager.stats().renewals).toBe(3);
+  });
+
+  it('without renewAtOnce (init mode), renews a 1 h token first on schedule, at 42 min', async () => {
+    const { manager, vault, clock } = start({ renewAtOnce: false });
+    await manager.firstLogin();
+    await settle();
+    expect(vault.count('PUT auth/token/renew-self')).toBe(0);
+    await clock.advance(42 * MIN - 1);
+    expect(vault.count('PUT auth/token/renew-self')).toBe(0);
+    await clock.advance(1);
+    expect(vault.count('PUT auth/token/renew-self')).toBe(1);
+    await clock.advance(42 * MIN);
+    expect(vault.count('PUT auth/token/renew-self')).toBe(2);
+    expect(vault.count('PUT auth/test/login')).toBe(1);
   });
 
   it('logs in again before the max TTL, with at least the grace period left, and rewrites the sinks', async () => {
