@@ -46,11 +46,12 @@ export function admit(request: AdmissionRequest, config: AdmitConfig): Admission
   }
 
   let tooLarge = false;
+  const sources = { spec, templates, vaultCaCertPem: config.vaultCaCertPem };
   const result = injectIntoPod(gate.pod, {
     spec,
     prefix,
     agentConfigEnv: (mode: AgentMode, facts: PodFacts) => {
-      const built = buildAgentConfigEnv(mode, facts, { spec, templates, vaultCaCertPem: config.vaultCaCertPem });
+      const built = buildAgentConfigEnv(mode, facts, sources);
       if (built.ok) return built;
       tooLarge ||= built.code === 'too-large';
       return { ok: false, message: built.problems.map((p) => (p.key ? `${prefix}${p.key}: ${p.message}` : p.message)).join('; ') };

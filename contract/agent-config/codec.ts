@@ -38,7 +38,9 @@ export const MAX_DECODED_AGENT_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Encodes a validated config (defaults included, so the agent runs with what was admitted). */
 export function encodeAgentConfig(config: AgentConfig): string {
   const json = Buffer.from(JSON.stringify(config), 'utf8');
-  return GZIP_BASE64_PREFIX + gzipSync(json, { level: 9 }).toString('base64');
+  // Level 6: on repetitive template text it is ~8x faster than level 9 for ~8 % more bytes, and
+  // the webhook encodes on every admission.
+  return GZIP_BASE64_PREFIX + gzipSync(json, { level: 6 }).toString('base64');
 }
 
 /** True when the encoded config can go into the environment variable. */

@@ -29,8 +29,15 @@ export interface EnvVar {
 
 export type AgentConfigEnvResult = { ok: true; env: EnvVar[] } | { ok: false; encodedBytes: number; maxBytes: number };
 
-/** The environment variables that carry `config`, or how far it is over the limit. */
+/**
+ * The environment variables that carry `config`, or how far it is over the limit. A config that
+ * fits one variable as plain JSON goes as plain JSON: no compression work on every admission, and
+ * `kubectl describe pod` shows what the agent runs with (templates and settings, never secrets).
+ * Larger ones are gzipped.
+ */
 export function agentConfigEnvVars(config: AgentConfig): AgentConfigEnvResult {
+  const json = JSON.stringify(config);
+  if (Buffer.byteLength(json, 'utf8') <= MAX_ENCODED_AGENT_CONFIG_BYTES) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: json }] };
   const encoded = encodeAgentConfig(config);
   // base64 is ASCII, so string length equals byte length.
   if (encoded.length <= MAX_ENCODED_AGENT_CONFIG_BYTES) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: encoded }] };

@@ -7,7 +7,9 @@ import {
   agentConfigEnvVars,
   AgentMode,
   parseAgentConfig,
+  type AgentConfig,
   type AgentConfigInput,
+  type AgentConfigResult,
   type EnvVar,
 } from '../../contract/agent-config/index.js';
 import type { InjectionSpec } from '../../contract/annotations/index.js';
@@ -38,6 +40,35 @@ const HOME = '/home/vault';
 const LOG_LEVELS: Record<string, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   trace: 'trace', debug: 'debug', info: 'info', warn: 'warn', warning: 'warn', error: 'error', err: 'error',
 };
+
+/**
+ * Validation with the agent's own schema, once per pod: the init and sidecar configs differ only
+ * in `mode` and `revokeOnShutdown` (neither has a health endpoint), so the second one is the
+ * first with those two fields replaced — checked by comparing the inputs, not assumed.
+ */
+const validatedBySources = new WeakMap<AgentConfigSources, { input: AgentConfigInput; config: AgentConfig }>();
+const MODE_FIELDS = new Set(['mode', 'revokeOnShutdown']);
+
+function validate(input: AgentConfigInput, sources: AgentConfigSources): AgentConfigResult {
+  const previous = validatedBySources.get(sources);
+  const twoClassicModes = (m: string) => m === AgentMode.init || m === AgentMode.sidecar;
+  if (previous && twoClassicModes(previous.input.mode) && twoClassicModes(input.mode) && sameExcept(previous.input, input, MODE_FIELDS)) {
+    return { ok: true, config: { ...previous.config, mode: input.mode, revokeOnShutdown: input.revokeOnShutdown ?? false } };
+  }
+  const parsed = parseAgentConfig(input);
+  if (parsed.ok) validatedBySources.set(sources, { input, config: parsed.config });
+  return parsed;
+}
+
+function sameExcept(a: AgentConfigInput, b: AgentConfigInput, ignored: ReadonlySet<string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    if (ignored.has(key)) continue;
+    // The inputs are built from the same spec objects: identical sub-objects are equal by value.
+    if (JSON.stringify((a as Record<string, unknown>)[key]) !== JSON.stringify((b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
 
 export function buildAgentConfigEnv(mode: AgentMode, facts: AgentConfigFacts, sources: AgentConfigSources): BuildResult {
   const { spec } = sources;
@@ -95,7 +126,7 @@ export function buildAgentConfigEnv(mode: AgentMode, facts: AgentConfigFacts, so
     paths: { home: HOME },
   };
 
-  const parsed = parseAgentConfig(input);
+  const parsed = validate(input, sources);
   if (!parsed.ok) {
     return {
       ok: false,

@@ -124,6 +124,15 @@ describe('the admission decision', () => {
     expect(admit(request(result))).toEqual({ kind: 'skip', reason: 'already-injected', warnings: [] });
   });
 
+  it('gives init and sidecar configs that differ only in mode and revocation, each valid for the agent', () => {
+    const pod = podWith(injectable({ 'agent-revoke-on-shutdown': 'true' }));
+    const result = jsonpatch.applyPatch(structuredClone(pod), injected(admit(request(pod))).patch, true, false).newDocument as Json;
+    const init = agentConfigOf(result, 'vault-agent-init');
+    const sidecar = agentConfigOf(result, 'vault-agent');
+    expect([init.mode, init.revokeOnShutdown, sidecar.mode, sidecar.revokeOnShutdown]).toEqual(['init', false, 'sidecar', true]);
+    expect({ ...init, mode: 'sidecar', revokeOnShutdown: true }).toEqual(sidecar);
+  });
+
   it('records the detected engine and keeps handlebars templates verbatim', () => {
     const template = '{{#with (secret "kv/data/db")}}{{Data.data.password}}{{/with}}';
     const pod = podWith(injectable({ 'agent-inject-template-db': template }));
