@@ -6,6 +6,7 @@ import type { AnnotationSource, InjectorDefaults } from './annotation-source.js'
 import { plainAnnotations, type PlainField, type PlainValues } from './catalog.js';
 import { OnInvalid, type AnnotationEntry } from './entry.js';
 import type { ProblemCollector } from './problems.js';
+import type { ParseResult } from './value-types.js';
 
 export function readPlainValues(
   source: AnnotationSource,
@@ -19,6 +20,21 @@ export function readPlainValues(
   return values as PlainValues;
 }
 
+const parsedDefaults = new WeakMap<AnnotationEntry, Map<string, ParseResult<unknown>>>();
+
+function parseDefault(entry: AnnotationEntry, raw: string): ParseResult<unknown> {
+  let byRaw = parsedDefaults.get(entry);
+  if (byRaw === undefined) parsedDefaults.set(entry, (byRaw = new Map()));
+  let parsed = byRaw.get(raw);
+  if (parsed === undefined) {
+    parsed = entry.type.parse(raw);
+    // Shared between admissions: nobody may change it.
+    if (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null) Object.freeze(parsed.value);
+    if (byRaw.size < 64) byRaw.set(raw, parsed);
+  }
+  return parsed;
+}
+
 function readOne(
   entry: AnnotationEntry,
   source: AnnotationSource,
@@ -30,7 +46,8 @@ function readOne(
   const raw = fromPod ?? fromInjector ?? entry.default;
   if (raw === undefined) return undefined;
 
-  const parsed = entry.type.parse(raw);
+  // Defaults are the same strings on every admission: parse each once.
+  const parsed = fromPod === undefined ? parseDefault(entry, raw) : entry.type.parse(raw);
   if (parsed.ok) return parsed.value;
 
   if (fromPod === undefined) {
