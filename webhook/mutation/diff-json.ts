@@ -68,6 +68,17 @@ function diffArray(before: unknown[], after: unknown[], path: string, ops: Opera
     before.forEach((item, i) => diffValue(item, after[i], `${path}/${i}`, ops));
     return;
   }
+  const appended = appendedOnly(before, after);
+  if (appended || prependedOnly(before, after)) {
+    // The mutation shares untouched elements with the original: identity shows where they went.
+    const start = appended ? before.length : 0;
+    let length = before.length;
+    for (let j = start; j < start + after.length - before.length; j++) {
+      ops.push({ op: 'add', path: j === length ? `${path}/-` : `${path}/${j}`, value: after[j] });
+      length++;
+    }
+    return;
+  }
   // Each pair's edits are computed once, for its cost, and reused if the pair is kept.
   const edits = new Map<string, Operation[]>();
   const editsOf = (i: number, j: number): Operation[] => {
@@ -90,6 +101,17 @@ function diffArray(before: unknown[], after: unknown[], path: string, ops: Opera
   for (const [i, j] of alignment.kept) {
     for (const op of editsOf(i, j)) ops.push(prefixed(op, `${path}/${j}`));
   }
+}
+
+/** `after` is `before` with elements added at the end, the others the very same objects. */
+function appendedOnly(before: readonly unknown[], after: readonly unknown[]): boolean {
+  return before.every((item, i) => item === after[i]);
+}
+
+/** `after` is `before` with elements added at the front, the others the very same objects. */
+function prependedOnly(before: readonly unknown[], after: readonly unknown[]): boolean {
+  const offset = after.length - before.length;
+  return before.length > 0 && before.every((item, i) => item === after[i + offset]);
 }
 
 /**
