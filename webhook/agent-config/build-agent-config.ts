@@ -7,7 +7,6 @@ import {
   agentConfigEnvVars,
   AgentMode,
   parseAgentConfig,
-  type AgentConfig,
   type AgentConfigInput,
   type AgentConfigResult,
   type EnvVar,
@@ -43,31 +42,24 @@ const LOG_LEVELS: Record<string, 'trace' | 'debug' | 'info' | 'warn' | 'error'> 
 
 /**
  * Validation with the agent's own schema, once per pod: the init and sidecar configs differ only
- * in `mode` and `revokeOnShutdown` (neither has a health endpoint), so the second one is the
- * first with those two fields replaced — checked by comparing the inputs, not assumed.
+ * in `mode` and `revokeOnShutdown` (neither has a health endpoint), so the sidecar config is
+ * validated and the init config derived from it by construction. A native sidecar is validated
+ * on its own (it carries a health endpoint).
  */
-const validatedBySources = new WeakMap<AgentConfigSources, { input: AgentConfigInput; config: AgentConfig }>();
-const MODE_FIELDS = new Set(['mode', 'revokeOnShutdown']);
+const validatedBySources = new WeakMap<AgentConfigSources, Map<string, AgentConfigResult>>();
 
-function validate(input: AgentConfigInput, sources: AgentConfigSources): AgentConfigResult {
-  const previous = validatedBySources.get(sources);
-  const twoClassicModes = (m: string) => m === AgentMode.init || m === AgentMode.sidecar;
-  if (previous && twoClassicModes(previous.input.mode) && twoClassicModes(input.mode) && sameExcept(previous.input, input, MODE_FIELDS)) {
-    return { ok: true, config: { ...previous.config, mode: input.mode, revokeOnShutdown: input.revokeOnShutdown ?? false } };
+function validate(input: AgentConfigInput, facts: AgentConfigFacts, sources: AgentConfigSources): AgentConfigResult {
+  if (input.mode !== AgentMode.init && input.mode !== AgentMode.sidecar) return parseAgentConfig(input);
+  let byFacts = validatedBySources.get(sources);
+  if (byFacts === undefined) validatedBySources.set(sources, (byFacts = new Map()));
+  const key = `${facts.serviceAccountTokenPath ?? ''}\0${facts.healthPort ?? ''}`;
+  let sidecar = byFacts.get(key);
+  if (sidecar === undefined) {
+    sidecar = parseAgentConfig({ ...input, mode: AgentMode.sidecar, revokeOnShutdown: sources.spec.revokeOnShutdown });
+    byFacts.set(key, sidecar);
   }
-  const parsed = parseAgentConfig(input);
-  if (parsed.ok) validatedBySources.set(sources, { input, config: parsed.config });
-  return parsed;
-}
-
-function sameExcept(a: AgentConfigInput, b: AgentConfigInput, ignored: ReadonlySet<string>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) {
-    if (ignored.has(key)) continue;
-    // The inputs are built from the same spec objects: identical sub-objects are equal by value.
-    if (JSON.stringify((a as Record<string, unknown>)[key]) !== JSON.stringify((b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
+  if (!sidecar.ok || input.mode === AgentMode.sidecar) return sidecar;
+  return { ok: true, config: { ...sidecar.config, mode: AgentMode.init, revokeOnShutdown: false } };
 }
 
 export function buildAgentConfigEnv(mode: AgentMode, facts: AgentConfigFacts, sources: AgentConfigSources): BuildResult {
@@ -126,7 +118,7 @@ export function buildAgentConfigEnv(mode: AgentMode, facts: AgentConfigFacts, so
     paths: { home: HOME },
   };
 
-  const parsed = validate(input, sources);
+  const parsed = validate(input, facts, sources);
   if (!parsed.ok) {
     return {
       ok: false,
