@@ -22,14 +22,17 @@ export const REVIEW_SHAPES: readonly ReviewShape[] = [
 
 const P = 'vault.hashicorp.com/';
 
-/** A consul-template template of about `chars` characters reading one KV v2 secret. */
+/**
+ * A template of about `chars` characters reading one KV v2 secret, in the agent's handlebars
+ * syntax (custom consul-template templates are denied until the Go-template engine lands).
+ */
 function template(name: string, chars: number): string {
-  const head = `{{- with secret "secret/data/apps/${name}" -}}\n`;
+  const head = `{{#with (secret "secret/data/apps/${name}")}}\n`;
   const lines: string[] = [];
   for (let i = 0; head.length + lines.join('').length < chars - 20; i++) {
-    lines.push(`export ${name.toUpperCase().replace(/-/g, '_')}_KEY_${i}="{{ .Data.data.key_${i} }}"\n`);
+    lines.push(`export ${name.toUpperCase().replace(/-/g, '_')}_KEY_${i}="{{Data.data.key_${i}}}"\n`);
   }
-  return `${head}${lines.join('')}{{- end }}\n`;
+  return `${head}${lines.join('')}{{/with}}\n`;
 }
 
 function annotations(shape: ReviewShape): Record<string, string> {

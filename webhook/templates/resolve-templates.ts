@@ -4,6 +4,8 @@
  */
 import type { TemplateEngine } from '../../contract/agent-config/index.js';
 import type { SecretSpec } from '../../contract/annotations/index.js';
+import { cachedChecker } from './check-cache.js';
+import { goChecker } from './check-go.js';
 import { handlebarsChecker } from './check-handlebars.js';
 import { defaultTemplateContents } from './default-templates.js';
 import { detectEngine } from './detect-engine.js';
@@ -24,8 +26,8 @@ export interface TemplateProblem {
   message: string;
 }
 
-/** Syntax checkers by engine; the Go-template engine's checker plugs in here when it exists. */
-const CHECKERS: Partial<Record<TemplateEngine, TemplateChecker>> = { handlebars: handlebarsChecker };
+/** Syntax checkers by engine: the agent's own engines' parsers. */
+const CHECKERS: Record<TemplateEngine, TemplateChecker> = { handlebars: cachedChecker(handlebarsChecker), go: cachedChecker(goChecker) };
 
 export function resolveTemplates(secrets: readonly SecretSpec[]): { templates: ResolvedTemplate[]; problems: TemplateProblem[] } {
   const templates: ResolvedTemplate[] = [];
@@ -67,9 +69,9 @@ function resolveOne(secret: SecretSpec, problems: TemplateProblem[]): ResolvedTe
     problems.push({ key, message: 'uses custom delimiters, which only the go engine supports' });
     return undefined;
   }
-  const error = CHECKERS[engine]?.check(template.contents);
+  const error = CHECKERS[engine].check(template.contents, secret);
   if (error) {
-    problems.push({ key, message: `${engine} template syntax error at line ${error.line}, column ${error.column}: ${error.reason}` });
+    problems.push({ key, message: `${engine} template ${engine === 'go' ? 'not supported' : 'syntax error'} at line ${error.line}, column ${error.column}: ${error.reason}` });
     return undefined;
   }
   return { secret, engine, contents: template.contents, source: undefined };

@@ -8,7 +8,15 @@ export interface TemplateSyntaxError {
   reason: string;
 }
 
+/** What a checker may need besides the text. */
+export interface CheckedTemplate {
+  /** The secret's name. */
+  name: string;
+  leftDelimiter: string;
+  rightDelimiter: string;
+}
+
 /** A template parser for one engine, used at admission time. */
 export interface TemplateChecker {
-  check(text: string): TemplateSyntaxError | undefined;
+  check(text: string, template: CheckedTemplate): TemplateSyntaxError | undefined;
 }

@@ -141,6 +141,12 @@ describe('the admission decision', () => {
     expect(agentConfigOf(result, 'vault-agent').templates[0]).toMatchObject({ engine: 'handlebars', contents: template });
   });
 
+  it('denies a custom Go template the agent cannot render yet, saying to use handlebars', () => {
+    const outcome = admit(request(podWith(injectable({ 'agent-inject-template-db': '{{ with secret "kv/data/db" }}{{ .Data.data.password }}{{ end }}' }))));
+    expect(outcome).toMatchObject({ kind: 'deny', reason: 'invalid-template' });
+    expect(outcome.kind === 'deny' && outcome.message).toMatch(/agent-inject-template-db: go template not supported at line 1.*handlebars/);
+  });
+
   it('passes unknown annotations back as warnings', () => {
     const outcome = injected(admit(request(podWith(injectable({ 'agent-inject-sidecar': 'true' })))));
     expect(outcome.warnings).toEqual([`${PREFIX}agent-inject-sidecar: is not an annotation this injector knows; check its spelling`]);
@@ -149,7 +155,7 @@ describe('the admission decision', () => {
   it('handles a pod with 200 KiB of annotations (vault-k8s breaks above 128 KiB)', () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 100; i++) {
-      many[`agent-inject-template-s${i}`] = `{{ with secret "kv/data/s${i}" }}${'{{ .Data.data.value }}\n'.repeat(90)}{{ end }}`;
+      many[`agent-inject-template-s${i}`] = `{{#with (secret "kv/data/s${i}")}}${'{{Data.data.value}}\n'.repeat(110)}{{/with}}`;
     }
     const pod = podWith(injectable(many));
     expect(JSON.stringify(pod).length).toBeGreaterThan(200 * 1024);
