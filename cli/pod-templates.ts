@@ -1,10 +1,8 @@
+import { isJsonObject, type JsonObject } from '../contract/json-object.js';
 /**
  * Finds the pod (template) inside the workload kinds `vault-injector inject` previews, and puts a
  * mutated pod back.
  */
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Where each kind keeps its pod template; `[]` is the object itself (a Pod). */
 const TEMPLATE_PATHS: Record<string, readonly string[]> = {
@@ -23,15 +21,15 @@ export const SUPPORTED_KINDS = Object.keys(TEMPLATE_PATHS);
 export type PodLocation = { ok: true; pod: JsonObject; path: readonly string[] } | { ok: false; message: string };
 
 export function findPodTemplate(document: unknown): PodLocation {
-  if (!isObject(document)) return { ok: false, message: 'is not a Kubernetes object' };
+  if (!isJsonObject(document)) return { ok: false, message: 'is not a Kubernetes object' };
   const kind = typeof document['kind'] === 'string' ? document['kind'] : '';
   const path = TEMPLATE_PATHS[kind];
   if (path === undefined) return { ok: false, message: `has kind "${kind}"; supported kinds: ${SUPPORTED_KINDS.join(', ')}` };
   let node: unknown = document;
   for (const segment of path) {
-    node = isObject(node) ? node[segment] : undefined;
+    node = isJsonObject(node) ? node[segment] : undefined;
   }
-  if (!isObject(node)) return { ok: false, message: `is a ${kind} without ${path.join('.')}` };
+  if (!isJsonObject(node)) return { ok: false, message: `is a ${kind} without ${path.join('.')}` };
   return { ok: true, pod: node, path };
 }
 

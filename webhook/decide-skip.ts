@@ -2,17 +2,17 @@
  * The first part of the decision flow: requests and pods the injector leaves alone, and the
  * shape checks that make the rest safe to run. No annotation value is parsed beyond the switch.
  */
+import { isJsonObject, type JsonObject } from '../contract/json-object.js';
 import type { AdmissionRequest, SkipReason } from './admission-types.js';
 
-export type JsonObject = Record<string, unknown>;
+
 
 export type Gate =
   | { kind: 'continue'; pod: JsonObject; annotations: Record<string, unknown> }
   | { kind: 'skip'; reason: SkipReason }
   | { kind: 'invalid'; message: string };
 
-export const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 
 /** vault-k8s (and so we) inject pods on CREATE only; UPDATE injection broke pod deletion (#500). */
 export function gateRequest(request: AdmissionRequest, prefix: string): Gate {
@@ -22,16 +22,16 @@ export function gateRequest(request: AdmissionRequest, prefix: string): Gate {
     return { kind: 'skip', reason: 'not-pod' };
   }
   const pod = request.object;
-  if (!isObject(pod)) return { kind: 'invalid', message: 'request.object is not a Pod object' };
+  if (!isJsonObject(pod)) return { kind: 'invalid', message: 'request.object is not a Pod object' };
   const metadata = pod['metadata'] ?? {};
-  if (!isObject(metadata)) return { kind: 'invalid', message: 'metadata of the Pod is not an object' };
+  if (!isJsonObject(metadata)) return { kind: 'invalid', message: 'metadata of the Pod is not an object' };
   const annotations = metadata['annotations'] ?? {};
-  if (!isObject(annotations)) return { kind: 'invalid', message: 'metadata.annotations of the Pod is not an object' };
+  if (!isJsonObject(annotations)) return { kind: 'invalid', message: 'metadata.annotations of the Pod is not an object' };
 
   if (annotations[`${prefix}agent-inject`] === undefined) return { kind: 'skip', reason: 'no-annotation' };
   if (annotations[`${prefix}agent-inject-status`] === 'injected') return { kind: 'skip', reason: 'already-injected' };
   const status = pod['status'];
-  const phase = isObject(status) ? status['phase'] : undefined;
+  const phase = isJsonObject(status) ? status['phase'] : undefined;
   // A pod being created has no phase yet, or Pending; anything else was created long ago.
   if (phase !== undefined && phase !== '' && phase !== 'Pending') return { kind: 'skip', reason: 'not-pending' };
   return { kind: 'continue', pod, annotations };
@@ -44,6 +44,6 @@ export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public
 export function podNamespace(request: AdmissionRequest, pod: JsonObject): string {
   if (request.namespace) return request.namespace;
   const metadata = pod['metadata'];
-  const namespace = isObject(metadata) ? metadata['namespace'] : undefined;
+  const namespace = isJsonObject(metadata) ? metadata['namespace'] : undefined;
   return typeof namespace === 'string' ? namespace : '';
 }

@@ -3,6 +3,7 @@
  * turned into camelCase; `data` and `auth.metadata` are the user's keys and pass through as they
  * are. Anything that is not a Vault envelope is refused, never guessed at.
  */
+import { isJsonObject } from '../../contract/json-object.js';
 import type { VaultAuth, VaultSecret } from './vault-api.js';
 
 /** Thrown for a body that is not a Vault response; the client turns it into a `VAULT_BAD_RESPONSE`. */
@@ -10,11 +11,7 @@ export class NotAVaultResponse extends Error {
   override readonly name = 'NotAVaultResponse';
 }
 
-type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringOr(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
@@ -29,7 +26,7 @@ function stringsOrNull(value: unknown): string[] | null {
 }
 
 function stringMapOrNull(value: unknown): Record<string, string> | null {
-  if (!isObject(value)) return null;
+  if (!isJsonObject(value)) return null;
   const map: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) if (typeof item === 'string') map[key] = item;
   return map;
@@ -41,7 +38,7 @@ export function camelCaseKey(key: string): string {
 }
 
 function mapAuth(auth: unknown): VaultAuth | null {
-  if (!isObject(auth)) return null;
+  if (!isJsonObject(auth)) return null;
   return {
     clientToken: stringOr(auth.client_token, ''),
     accessor: stringOr(auth.accessor, ''),
@@ -54,14 +51,14 @@ function mapAuth(auth: unknown): VaultAuth | null {
 }
 
 function mapWrapInfo(wrapInfo: unknown): Record<string, unknown> | null {
-  if (!isObject(wrapInfo)) return null;
+  if (!isJsonObject(wrapInfo)) return null;
   return Object.fromEntries(Object.entries(wrapInfo).map(([key, value]) => [camelCaseKey(key), value]));
 }
 
 /** Maps a parsed 2xx body. */
 export function toVaultSecret(body: unknown): VaultSecret {
-  if (!isObject(body)) throw new NotAVaultResponse('the response body is not a JSON object');
-  if (body.data !== undefined && body.data !== null && !isObject(body.data)) {
+  if (!isJsonObject(body)) throw new NotAVaultResponse('the response body is not a JSON object');
+  if (body.data !== undefined && body.data !== null && !isJsonObject(body.data)) {
     throw new NotAVaultResponse('the response field "data" is not an object');
   }
   return {
@@ -69,7 +66,7 @@ export function toVaultSecret(body: unknown): VaultSecret {
     leaseId: stringOr(body.lease_id, ''),
     leaseDuration: secondsOr0(body.lease_duration),
     renewable: body.renewable === true,
-    data: isObject(body.data) ? body.data : null,
+    data: isJsonObject(body.data) ? body.data : null,
     warnings: stringsOrNull(body.warnings),
     auth: mapAuth(body.auth),
     wrapInfo: mapWrapInfo(body.wrap_info),
@@ -99,6 +96,6 @@ export function parseErrorStrings(text: string): string[] {
   } catch {
     return [];
   }
-  if (!isObject(body) || !Array.isArray(body.errors)) return [];
+  if (!isJsonObject(body) || !Array.isArray(body.errors)) return [];
   return body.errors.filter((item): item is string => typeof item === 'string').map((item) => item.slice(0, 500));
 }

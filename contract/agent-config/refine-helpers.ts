@@ -1,3 +1,4 @@
+import { isJsonObject as isRecord } from '../json-object.js';
 import { posix } from 'node:path';
 
 /**
@@ -7,9 +8,7 @@ import { posix } from 'node:path';
  */
 
 /** True for plain objects; `when` hooks see values that may not have parsed. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 /** The part of a zod parse payload that `when` hooks and rules read. */
 export interface IssueList {

@@ -2,11 +2,10 @@
  * Plain-JSON helpers for pods as received: objects, arrays and scalars only, whatever the user
  * wrote. Nothing here trusts a shape.
  */
+import { isJsonObject as isRecord } from '../../contract/json-object.js';
 import type { JsonObject } from './k8s-shapes.js';
 
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 /** Own enumerable keys whose value is not `undefined` (what JSON would serialize). */
 export function definedKeys(object: JsonObject): string[] {

@@ -8,6 +8,7 @@
  * answer, so these throw a TransportError (HTTP 400). With a UID, wrongly typed fields come back as
  * `problems`, which the caller turns into a denial that echoes the UID.
  */
+import { isJsonObject } from '../../contract/json-object.js';
 import type { AdmissionRequest } from '../admission-types.js';
 import { TransportError, TransportErrorCode } from './transport-errors.js';
 
@@ -23,17 +24,17 @@ export type ReadReviewResult =
 
 /** The apiVersion to answer in: the one asked for, v1 when it is missing or unknown. */
 export function responseApiVersion(body: unknown): AdmissionApiVersion {
-  const asked = isObject(body) ? body['apiVersion'] : undefined;
+  const asked = isJsonObject(body) ? body['apiVersion'] : undefined;
   return asked === AdmissionApiVersion.v1beta1 ? AdmissionApiVersion.v1beta1 : AdmissionApiVersion.v1;
 }
 
 export function readAdmissionReview(body: unknown): ReadReviewResult {
-  if (!isObject(body)) {
+  if (!isJsonObject(body)) {
     throw invalidReview(`request body must be a JSON object (an AdmissionReview), not ${describe(body)}`);
   }
   const raw = body['request'];
   if (raw === undefined || raw === null) throw invalidReview('AdmissionReview has no "request"');
-  if (!isObject(raw)) throw invalidReview(`AdmissionReview "request" must be an object, not ${describe(raw)}`);
+  if (!isJsonObject(raw)) throw invalidReview(`AdmissionReview "request" must be an object, not ${describe(raw)}`);
   const uid = raw['uid'];
   if (typeof uid !== 'string' || uid === '') {
     throw invalidReview(`AdmissionReview "request.uid" must be a non-empty string, not ${describe(uid)}`);
@@ -74,7 +75,7 @@ function optionalGroupVersion<K extends string>(
 ): Partial<Record<K, string>> | undefined {
   const value = raw[field];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     problems.push(`"request.${field}" must be an object, not ${describe(value)}`);
     return undefined;
   }
@@ -87,9 +88,6 @@ function optionalGroupVersion<K extends string>(
   return result;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The JSON type of a value, for messages; never the value itself. */
 function describe(value: unknown): string {
