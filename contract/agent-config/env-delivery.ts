@@ -11,6 +11,7 @@ import {
   AGENT_CONFIG_ENV_VAR,
   decodeAgentConfig,
   encodeAgentConfig,
+  encodedAgentConfigFits,
   MAX_ENCODED_AGENT_CONFIG_BYTES,
 } from './codec.js';
 import { ROOT_PATH, type AgentConfigResult } from './errors.js';
@@ -37,10 +38,9 @@ export type AgentConfigEnvResult = { ok: true; env: EnvVar[] } | { ok: false; en
  */
 export function agentConfigEnvVars(config: AgentConfig): AgentConfigEnvResult {
   const json = JSON.stringify(config);
-  if (Buffer.byteLength(json, 'utf8') <= MAX_ENCODED_AGENT_CONFIG_BYTES) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: json }] };
+  if (encodedAgentConfigFits(json)) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: json }] };
   const encoded = encodeAgentConfig(config);
-  // base64 is ASCII, so string length equals byte length.
-  if (encoded.length <= MAX_ENCODED_AGENT_CONFIG_BYTES) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: encoded }] };
+  if (encodedAgentConfigFits(encoded)) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: encoded }] };
   const count = Math.ceil(encoded.length / MAX_ENCODED_AGENT_CONFIG_BYTES);
   if (count > MAX_AGENT_CONFIG_CHUNKS) {
     return { ok: false, encodedBytes: encoded.length, maxBytes: MAX_AGENT_CONFIG_CHUNKS * MAX_ENCODED_AGENT_CONFIG_BYTES };
