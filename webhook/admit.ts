@@ -6,7 +6,8 @@
 import type { AgentMode } from '../contract/agent-config/index.js';
 import { goBool, parseAnnotations, type AnnotationProblem } from '../contract/annotations/index.js';
 import type { AdmissionOutcome, AdmissionRequest, Admit, DenyReason } from './admission-types.js';
-import { buildAgentConfigEnv } from './agent-config/build-agent-config.js';
+import { buildAgentConfigEnv, type AgentConfigSources, type BuildResult } from './agent-config/build-agent-config.js';
+import { BoundedLru } from './bounded-lru.js';
 import { gateRequest, podNamespace, SYSTEM_NAMESPACES } from './decide-skip.js';
 import type { InjectorConfig } from './injector-config.js';
 import { injectIntoPod, type PodFacts } from './mutation/inject-into-pod.js';
@@ -15,11 +16,31 @@ import { resolveTemplates } from './templates/resolve-templates.js';
 /** The parts of the injector configuration the decision needs. */
 export type AdmitConfig = Pick<InjectorConfig, 'annotationPrefix' | 'injectorDefaults' | 'vaultCaCertPem'>;
 
+/**
+ * Everything a pod's annotations decide on their own: the parsed spec, its warnings, the resolved
+ * and checked templates, and the agent configurations built from them (by mode and by the few pod
+ * facts they depend on). The pods of one workload carry the same annotations, so one analysis
+ * serves every replica; only the pod-specific part (containers, volumes, the diff) runs per pod.
+ */
+export type WorkloadAnalysis =
+  | { ok: false; outcome: AdmissionOutcome & { kind: 'deny' } }
+  | { ok: true; warnings: readonly string[]; sources: AgentConfigSources; configs: Map<string, BuildResult> };
+
+/** Annotation sets remembered per admit function: replicas of a few hundred workloads, at most 32 MiB of keys. */
+const MAX_WORKLOADS = 512;
+const MAX_WORKLOAD_KEY_CHARS = 32 * 1024 * 1024;
+
+/**
+ * The admission decision, remembering the annotation analysis of recent workloads. Results are
+ * identical to `admit` without a cache: the analysis depends on nothing but the annotation set
+ * (keyed exactly, every key and value) and this function's fixed configuration.
+ */
 export function createAdmit(config: AdmitConfig): Admit {
-  return (request) => admit(request, config);
+  const workloads = new BoundedLru<WorkloadAnalysis>(MAX_WORKLOADS, MAX_WORKLOAD_KEY_CHARS);
+  return (request) => admit(request, config, workloads);
 }
 
-export function admit(request: AdmissionRequest, config: AdmitConfig): AdmissionOutcome {
+export function admit(request: AdmissionRequest, config: AdmitConfig, workloads?: BoundedLru<WorkloadAnalysis>): AdmissionOutcome {
   const prefix = config.annotationPrefix;
   const gate = gateRequest(request, prefix);
   if (gate.kind === 'skip') return { kind: 'skip', reason: gate.reason, warnings: [] };
@@ -35,36 +56,67 @@ export function admit(request: AdmissionRequest, config: AdmitConfig): Admission
     return deny('system-namespace', `cannot inject into the system namespace ${namespace}; exclude it with the webhook's namespaceSelector`, []);
   }
 
-  const parsed = parseAnnotations(gate.annotations, { prefix, injectorDefaults: config.injectorDefaults });
-  const warnings = parsed.warnings.map(formatProblem);
-  if (!parsed.ok) return deny('invalid-annotations', describeProblems(parsed.errors), warnings);
-  const spec = parsed.spec;
-
-  const { templates, problems: templateProblems } = resolveTemplates(spec.secrets);
-  if (templateProblems.length > 0) {
-    return deny('invalid-template', describeProblems(templateProblems.map((p) => ({ key: prefix + p.key, message: p.message }))), warnings);
+  const key = workloads && annotationSetKey(gate.annotations);
+  let analysis = key === undefined ? undefined : workloads?.get(key);
+  if (analysis === undefined) {
+    analysis = analyseAnnotations(gate.annotations, config);
+    if (key !== undefined) workloads?.set(key, analysis);
   }
+  if (!analysis.ok) return { ...analysis.outcome, warnings: [...analysis.outcome.warnings] };
+  const { sources, configs, warnings } = analysis;
 
   let tooLarge = false;
-  const sources = { spec, templates, vaultCaCertPem: config.vaultCaCertPem };
   const result = injectIntoPod(gate.pod, {
-    spec,
+    spec: sources.spec,
     prefix,
     agentConfigEnv: (mode: AgentMode, facts: PodFacts) => {
-      const built = buildAgentConfigEnv(mode, facts, sources);
-      if (built.ok) return built;
+      const configKey = `${mode}\0${facts.serviceAccountTokenPath ?? ''}\0${facts.healthPort ?? ''}`;
+      let built = configs.get(configKey);
+      if (built === undefined) configs.set(configKey, (built = buildAgentConfigEnv(mode, facts, sources)));
+      // Fresh objects for each pod: the patch must not share (mutable) objects with the cache.
+      if (built.ok) return { ok: true, env: built.env.map((variable) => ({ ...variable })) };
       tooLarge ||= built.code === 'too-large';
       return { ok: false, message: built.problems.map((p) => (p.key ? `${prefix}${p.key}: ${p.message}` : p.message)).join('; ') };
     },
   });
   if (!result.ok) {
     const problems = result.problems.map((p) => ({ key: p.key === undefined ? '' : prefix + p.key, message: p.message }));
-    return deny(tooLarge ? 'config-too-large' : 'pod-incompatible', describeProblems(problems), warnings);
+    return deny(tooLarge ? 'config-too-large' : 'pod-incompatible', describeProblems(problems), [...warnings]);
   }
   return { kind: 'inject', patch: result.patch, injectionType: result.injectionType, warnings: [...warnings, ...result.warnings] };
 }
 
-function deny(reason: DenyReason, message: string, warnings: string[]): AdmissionOutcome {
+function analyseAnnotations(annotations: Record<string, unknown>, config: AdmitConfig): WorkloadAnalysis {
+  const prefix = config.annotationPrefix;
+  const parsed = parseAnnotations(annotations, { prefix, injectorDefaults: config.injectorDefaults });
+  const warnings = parsed.warnings.map(formatProblem);
+  if (!parsed.ok) return { ok: false, outcome: deny('invalid-annotations', describeProblems(parsed.errors), warnings) };
+  const spec = parsed.spec;
+
+  const { templates, problems: templateProblems } = resolveTemplates(spec.secrets);
+  if (templateProblems.length > 0) {
+    const outcome = deny('invalid-template', describeProblems(templateProblems.map((p) => ({ key: prefix + p.key, message: p.message }))), warnings);
+    return { ok: false, outcome };
+  }
+  return { ok: true, warnings, sources: { spec, templates, vaultCaCertPem: config.vaultCaCertPem }, configs: new Map() };
+}
+
+/**
+ * An exact, unambiguous key for an annotation set (each key and value length-prefixed, in the
+ * order received); undefined when a value is not a string, which is left to the uncached path.
+ */
+function annotationSetKey(annotations: Record<string, unknown>): string | undefined {
+  let key = '';
+  for (const name in annotations) {
+    if (!Object.hasOwn(annotations, name)) continue;
+    const value = annotations[name];
+    if (typeof value !== 'string') return undefined;
+    key += `${name.length}:${name}${value.length}:${value}`;
+  }
+  return key;
+}
+
+function deny(reason: DenyReason, message: string, warnings: string[]): AdmissionOutcome & { kind: 'deny' } {
   return { kind: 'deny', reason, message: `vault-injector: ${message}`, warnings };
 }
 

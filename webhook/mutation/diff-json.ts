@@ -15,7 +15,7 @@
  */
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { alignInsertions } from './align-insertions.js';
+import { alignInsertions, type Alignment } from './align-insertions.js';
 import { isDeepEqual, isRecord } from './json-values.js';
 
 export function diffJson(before: unknown, after: unknown): Operation[] {
@@ -91,7 +91,7 @@ function diffArray(before: unknown[], after: unknown[], path: string, ops: Opera
     }
     return found;
   };
-  const alignment = alignInsertions(before.length, after.length, (i, j) => editCost(before[i], after[j], editsOf(i, j)));
+  const alignment = alignByName(before, after) ?? alignInsertions(before.length, after.length, (i, j) => editCost(before[i], after[j], editsOf(i, j)));
   let length = before.length;
   // Inserting in ascending final position puts every element where it ends up.
   for (const j of alignment.inserted) {
@@ -101,6 +101,39 @@ function diffArray(before: unknown[], after: unknown[], path: string, ops: Opera
   for (const [i, j] of alignment.kept) {
     for (const op of editsOf(i, j)) ops.push(prefixed(op, `${path}/${j}`));
   }
+}
+
+/**
+ * Kubernetes identifies the elements of its lists by `name` (containers, volumes, env vars, mounts
+ * by name and path, but ours are named): when every element of both lists has a name, no name
+ * repeats, and the old names appear in the new list in the same order, each old element is the
+ * new one of the same name. This is the alignment the cost search would find (pairing different
+ * names costs more than any edit our mutation makes), found without comparing every pair.
+ */
+function alignByName(before: readonly unknown[], after: readonly unknown[]): Alignment | undefined {
+  const afterIndex = new Map<string, number>();
+  for (let j = 0; j < after.length; j++) {
+    const name = nameOf(after[j]);
+    if (name === undefined || afterIndex.has(name)) return undefined;
+    afterIndex.set(name, j);
+  }
+  const kept: [number, number][] = [];
+  const keptAfter = new Set<number>();
+  for (let i = 0; i < before.length; i++) {
+    const name = nameOf(before[i]);
+    const j = name === undefined ? undefined : afterIndex.get(name);
+    // Unnamed, gone, or out of order (a repeated old name lands on an index already passed).
+    if (j === undefined || (kept.length > 0 && j <= kept[kept.length - 1]![1])) return undefined;
+    kept.push([i, j]);
+    keptAfter.add(j);
+  }
+  const inserted: number[] = [];
+  for (let j = 0; j < after.length; j++) if (!keptAfter.has(j)) inserted.push(j);
+  return { inserted, kept };
+}
+
+function nameOf(element: unknown): string | undefined {
+  return isRecord(element) && typeof element['name'] === 'string' ? element['name'] : undefined;
 }
 
 /** `after` is `before` with elements added at the end, the others the very same objects. */

@@ -4,31 +4,22 @@
  * carry the same templates, so every replica after the first is a cache hit. Bounded by entries
  * and by the total size of the remembered texts; least recently used entries go first.
  */
+import { BoundedLru } from '../bounded-lru.js';
 import type { CheckedTemplate, TemplateChecker, TemplateSyntaxError } from './template-syntax-error.js';
 
 const MAX_ENTRIES = 4_096;
 const MAX_TOTAL_CHARS = 16 * 1024 * 1024;
 
 export function cachedChecker(inner: TemplateChecker): TemplateChecker {
-  const results = new Map<string, TemplateSyntaxError | null>();
-  let totalChars = 0;
+  const results = new BoundedLru<TemplateSyntaxError | null>(MAX_ENTRIES, MAX_TOTAL_CHARS);
   return {
     check(text: string, template: CheckedTemplate): TemplateSyntaxError | undefined {
       // The name only appears in messages; results depend on the text and delimiters.
       const key = `${template.leftDelimiter}\0${template.rightDelimiter}\0${template.name}\0${text}`;
-      const known = results.get(key);
-      if (known !== undefined) {
-        results.delete(key);
-        results.set(key, known);
-        return known ?? undefined;
-      }
-      const result = inner.check(text, template) ?? null;
-      results.set(key, result);
-      totalChars += key.length;
-      for (const [oldest] of results) {
-        if (results.size <= MAX_ENTRIES && totalChars <= MAX_TOTAL_CHARS) break;
-        results.delete(oldest);
-        totalChars -= oldest.length;
+      let result = results.get(key);
+      if (result === undefined) {
+        result = inner.check(text, template) ?? null;
+        results.set(key, result);
       }
       return result ?? undefined;
     },

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedLru } from '../../../webhook/bounded-lru.js';
+
+describe('BoundedLru', () => {
+  it('keeps at most maxEntries, dropping the least recently used', () => {
+    const lru = new BoundedLru<number>(3, 1_000);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    lru.set('c', 3);
+    expect(lru.get('a')).toBe(1); // a is now the most recent; b the least
+    lru.set('d', 4);
+    expect(lru.size).toBe(3);
+    expect(lru.get('b')).toBeUndefined();
+    expect([lru.get('a'), lru.get('c'), lru.get('d')]).toEqual([1, 3, 4]);
+  });
+
+  it('keeps the total key length within maxKeyChars', () => {
+    const lru = new BoundedLru<string>(100, 10);
+    lru.set('aaaa', 'x');
+    lru.set('bbbb', 'y');
+    lru.set('cccc', 'z'); // 12 characters in all: aaaa goes
+    expect(lru.get('aaaa')).toBeUndefined();
+    expect(lru.get('bbbb')).toBe('y');
+    expect(lru.get('cccc')).toBe('z');
+  });
+
+  it('does not remember a key larger than the whole bound, and keeps what it had', () => {
+    const lru = new BoundedLru<string>(100, 10);
+    lru.set('abc', 'kept');
+    lru.set('k'.repeat(11), 'too big');
+    expect(lru.get('k'.repeat(11))).toBeUndefined();
+    expect(lru.get('abc')).toBe('kept');
+  });
+
+  it('replaces the value of a key set again without counting its length twice', () => {
+    const lru = new BoundedLru<number>(100, 8);
+    lru.set('abcd', 1);
+    lru.set('abcd', 2);
+    lru.set('efgh', 3);
+    expect(lru.get('abcd')).toBe(2);
+    expect(lru.get('efgh')).toBe(3);
+  });
+});
