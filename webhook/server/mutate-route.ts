@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Admit, AdmissionOutcome, AdmissionRequest } from '../admission-types.js';
-import { DENIAL_STATUS, shapeAdmissionResponse, type AdmissionAnswer, type AdmissionReviewResponse } from './admission-response.js';
+import { DENIAL_STATUS, serializeAdmissionReview, shapeAdmissionResponse, type AdmissionAnswer, type AdmissionReviewResponse } from './admission-response.js';
 import { describeRequest, logAdmitFailure, logMalformedRequest, logOutcome } from './decision-log.js';
 import { readAdmissionReview, type AdmissionApiVersion } from './read-admission-review.js';
 import { emptyBodyError } from './transport-errors.js';
@@ -20,6 +20,7 @@ declare module 'fastify' {
 }
 
 export const MUTATE_PATH = '/mutate';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Shown to the requester when `admit` throws. The pod is denied rather than answered with HTTP
@@ -53,7 +54,7 @@ export function registerMutateRoute(app: FastifyInstance, options: MutateRouteOp
       // No body at all (no content type either); a JSON `null` body is read as a wrong type below.
       if (request.body === undefined) throw emptyBodyError();
       const review = readAdmissionReview(request.body);
-      if (review.ok) return reply.send(decide(review.apiVersion, review.request, request, reply));
+      if (review.ok) return reply.type(JSON_TYPE).send(serializeAdmissionReview(decide(review.apiVersion, review.request, request, reply)));
       request.admissionOutcome = 'deny';
       metrics.failures.inc({ namespace: metrics.namespaceLabel(review.namespace), reason: 'malformed-request' });
       logMalformedRequest(logger, { uid: review.uid, namespace: review.namespace, durationMs: reply.elapsedTime }, review.problems.length);

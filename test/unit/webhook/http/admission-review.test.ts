@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Admit, AdmissionOutcome, AdmissionRequest } from '../../../../webhook/admission-types.js';
-import { MAX_WARNING_CHARS, MAX_WARNINGS_TOTAL_CHARS, shapeWarnings } from '../../../../webhook/server/admission-response.js';
+import { DENIAL_STATUS, MAX_WARNING_CHARS, MAX_WARNINGS_TOTAL_CHARS, serializeAdmissionReview, shapeAdmissionResponse, shapeWarnings, type AdmissionAnswer } from '../../../../webhook/server/admission-response.js';
 import { INTERNAL_ERROR_MESSAGE } from '../../../../webhook/server/mutate-route.js';
 import { aPod, aTestApp, anAdmissionReview, decodedPatch, outcome, postReview, V1, V1BETA1 } from './builders.js';
 
@@ -154,5 +154,23 @@ describe('shapeWarnings', () => {
     const shaped = shapeWarnings(many);
     expect(shaped.join('').length).toBeLessThanOrEqual(MAX_WARNINGS_TOTAL_CHARS);
     expect(shaped.at(-1)).toBe(`${100 - (shaped.length - 1)} more warning(s) omitted`);
+  });
+});
+
+describe('serializeAdmissionReview', () => {
+  const answers: [string, AdmissionAnswer][] = [
+    ['a patch', { kind: 'patch', patch, warnings: [] }],
+    ['a patch with warnings that quote JSON', { kind: 'patch', patch, warnings: ['"patch":"" \\" \n', 'second'] }],
+    ['an empty patch', { kind: 'patch', patch: [], warnings: ['w'] }],
+    ['an allow', { kind: 'allow', warnings: [] }],
+    ['a denial', { kind: 'deny', status: DENIAL_STATUS['invalid-annotations'], message: 'vault.hashicorp.com/role: "x"', warnings: ['w'] }],
+  ];
+  it.each(answers)('writes exactly what JSON.stringify writes for %s, in both versions', (_name, answerToShape) => {
+    for (const version of [V1, V1BETA1] as const) {
+      for (const uid of ['705ab4f5-6393-11e8-b7cc-42010a800002', 'quote"and\\backslash', '']) {
+        const review = shapeAdmissionResponse(version, uid, answerToShape);
+        expect(serializeAdmissionReview(review)).toBe(JSON.stringify(review));
+      }
+    }
   });
 });
