@@ -2,13 +2,18 @@
  * Bundles each program into one standalone ESM file under dist/ with esbuild, so release images
  * need neither node_modules nor TypeScript (and start faster: see reference/toolchain.md §4.3).
  *
+ * The agent also gets a V8 startup snapshot (agent/snapshot/): `agent.blob`, built with the node
+ * binary running this script, `agent.blob.id` naming that binary, and `agent.sh`, the launcher
+ * that starts the blob when the node on the PATH built it and `agent.js` otherwise.
+ *
  * Usage: tsx scripts/build.ts [--outdir DIR]
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { buildAgentSnapshot } from '../agent/snapshot/build-snapshot.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -64,3 +69,9 @@ for (const result of results) {
   }
 }
 for (const [name, source] of missing) console.log(`${name}: not built yet (${source} does not exist)`);
+
+// After the bundles: the snapshot is test-started, and agent.sh falls back to agent.js.
+if (present.some(([name]) => name === 'agent')) {
+  const snapshot = await buildAgentSnapshot({ root, outdir });
+  console.log(`${relative(root, snapshot.blob)}  ${(snapshot.bytes / 1024).toFixed(0)} KiB (V8 startup snapshot of the agent, node ${process.version})`);
+}

@@ -8,9 +8,10 @@
  * - quit (`listener.address`, loopback only, with `listener.enableQuit`): `POST /agent/v1/quit`
  *   stops the agent as a stop signal would (vault-k8s's way for a Job to end a classic sidecar).
  *
- * Bodies are short status words; nothing about secrets is ever served.
+ * Bodies are short status words; nothing about secrets is ever served. `node:http` is imported
+ * only when some endpoint is configured (an init container usually has none).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { listenerPort, type EndpointConfig, type ListenerConfig } from '../../contract/agent-config/index.js';
 import { METRICS_CONTENT_TYPE } from './agent-metrics.js';
@@ -63,7 +64,9 @@ export async function startAgentEndpoints(options: EndpointOptions): Promise<Run
       server.closeAllConnections();
     })));
   };
+  if (byPort.size === 0) return { ports, close };
   try {
+    const { createServer } = await import('node:http');
     for (const [port, entry] of byPort) {
       const server = createServer((req, res) => {
         if (!entry.handlers.some((handle) => handle(req, res))) send(res, 404, 'not found\n');

@@ -5,9 +5,9 @@
  *
  * Output is discarded: a command may print the secret it was written for (`cat`, a debugging
  * `echo`), and the agent's logs must never hold secret material. Exit code, signal and duration
- * are what gets logged.
+ * are what gets logged. `node:child_process` is imported when the first command runs (most
+ * agents have none, and it cannot be part of the agent's startup snapshot).
  */
-import { spawn } from 'node:child_process';
 import type { AgentTemplate, TemplateCommand } from '../../contract/agent-config/index.js';
 
 /** After the timeout the command's process group gets SIGTERM, then SIGKILL this much later. */
@@ -53,9 +53,10 @@ function commandKey(command: TemplateCommand): string {
 }
 
 /** Runs one command to its end or its timeout. Never rejects. */
-export const runTemplateCommand: CommandRunner = (command, context) => {
+export const runTemplateCommand: CommandRunner = async (command, context) => {
   const [program, args] = command.shell !== undefined ? ['/bin/sh', ['-c', command.shell]] : [command.argv?.[0] ?? '', command.argv?.slice(1) ?? []];
   const started = performance.now();
+  const { spawn } = await import('node:child_process');
   return new Promise((resolveResult) => {
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;

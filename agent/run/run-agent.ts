@@ -39,6 +39,8 @@ export interface AgentHost {
   endpointHost?: string;
   /** Called once the endpoints listen (tests read the bound ports from it). */
   onStarted?(endpoints: RunningEndpoints): void;
+  /** Started from the V8 startup snapshot (agent/snapshot/); logged at start. @default false */
+  fromSnapshot?: boolean;
 }
 
 export async function runAgent(args: readonly string[], host: AgentHost): Promise<number> {
@@ -58,7 +60,10 @@ export async function runAgent(args: readonly string[], host: AgentHost): Promis
   }
   const { config, rootDir } = loaded;
   const logger = createLogger({ level: config.log.level, destination: host.logDestination });
-  logger.info({ mode: config.mode, templates: config.templates.length, sinks: config.sinks.length, rootDir: rootDir ?? null, vault: config.vault.address }, 'agent starting');
+  logger.info(
+    { mode: config.mode, templates: config.templates.length, sinks: config.sinks.length, rootDir: rootDir ?? null, vault: config.vault.address, snapshot: host.fromSnapshot === true },
+    'agent starting',
+  );
   if (config.cache !== undefined) logger.warn('cache (the API proxy) is not supported by this agent and is ignored; templates still render');
 
   let components: AgentComponents;

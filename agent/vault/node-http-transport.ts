@@ -3,9 +3,12 @@
  * undici runs llhttp as WebAssembly: loading undici and making one request costs ~17–26 MiB more
  * RSS than `node:https` (see `http-vault-client.ts`), which the agent cannot spare next to
  * `bao agent`'s ~68 MiB.
+ *
+ * `node:http` and `node:https` are imported on first use: an agent whose config is invalid never
+ * needs them, and they cannot be part of the agent's startup snapshot (agent/snapshot/).
  */
-import http from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import {
   IDLE_SOCKET_TIMEOUT_MS,
   MAX_RESPONSE_BYTES,
@@ -30,8 +33,8 @@ export function createNodeHttpTransport(options: NodeTransportOptions): HttpTran
   const { baseUrl } = options;
   const secure = baseUrl.protocol === 'https:';
   const prefix = baseUrl.pathname.replace(/\/+$/, '');
-  let agent: Promise<http.Agent> | undefined;
-  const getAgent = (): Promise<http.Agent> => {
+  let agent: Promise<Connection> | undefined;
+  const getAgent = (): Promise<Connection> => {
     agent ??= buildAgent(secure, options).catch((error: unknown) => {
       agent = undefined; // a CA file mounted later is picked up by the next request
       throw error;
@@ -40,26 +43,34 @@ export function createNodeHttpTransport(options: NodeTransportOptions): HttpTran
   };
   return {
     async send(request) {
-      const target = await getAgent();
-      return exchange(secure ? https : http, target, baseUrl, prefix, request);
+      const connection = await getAgent();
+      return exchange(connection, baseUrl, prefix, request);
     },
     async close() {
       const current = await agent?.catch(() => undefined);
-      current?.destroy();
+      current?.agent.destroy();
     },
   };
 }
 
-async function buildAgent(secure: boolean, options: NodeTransportOptions): Promise<http.Agent> {
+/** The module that sends requests, and its keep-alive agent. */
+interface Connection {
+  module: typeof Http | typeof Https;
+  agent: Http.Agent;
+}
+
+async function buildAgent(secure: boolean, options: NodeTransportOptions): Promise<Connection> {
   const common = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' as const, maxSockets: options.maxConnectionsPerHost };
-  if (!secure) return new http.Agent(common);
-  const tls = await options.tls();
-  return new https.Agent({ ...common, ...tls });
+  if (!secure) {
+    const http = await import('node:http');
+    return { module: http, agent: new http.Agent(common) };
+  }
+  const [https, tls] = await Promise.all([import('node:https'), options.tls()]);
+  return { module: https, agent: new https.Agent({ ...common, ...tls }) };
 }
 
 function exchange(
-  module: typeof http | typeof https,
-  agent: http.Agent,
+  { module, agent }: Connection,
   baseUrl: URL,
   prefix: string,
   request: TransportRequest,
