@@ -22,18 +22,21 @@ export type AdmitConfig = Pick<InjectorConfig, 'annotationPrefix' | 'injectorDef
  * facts they depend on). The pods of one workload carry the same annotations, so one analysis
  * serves every replica; only the pod-specific part (containers, volumes, the diff) runs per pod.
  */
-export type WorkloadAnalysis =
+type Analysis =
   | { ok: false; outcome: AdmissionOutcome & { kind: 'deny' } }
   | { ok: true; warnings: readonly string[]; sources: AgentConfigSources; configs: Map<string, BuildResult> };
 
-/** Annotation sets remembered per admit function: replicas of a few hundred workloads, at most 32 MiB of keys. */
+/** An analysis and the annotation values it was made from, in order. */
+export type WorkloadAnalysis = Analysis & { values: readonly string[] };
+
+/** Annotation sets remembered per admit function: the replicas of a few hundred workloads. */
 const MAX_WORKLOADS = 512;
-const MAX_WORKLOAD_KEY_CHARS = 32 * 1024 * 1024;
+const MAX_WORKLOAD_KEY_CHARS = 4 * 1024 * 1024;
 
 /**
  * The admission decision, remembering the annotation analysis of recent workloads. Results are
  * identical to `admit` without a cache: the analysis depends on nothing but the annotation set
- * (keyed exactly, every key and value) and this function's fixed configuration.
+ * (matched exactly, every name and value, in order) and this function's fixed configuration.
  */
 export function createAdmit(config: AdmitConfig): Admit {
   const workloads = new BoundedLru<WorkloadAnalysis>(MAX_WORKLOADS, MAX_WORKLOAD_KEY_CHARS);
@@ -57,10 +60,10 @@ export function admit(request: AdmissionRequest, config: AdmitConfig, workloads?
   }
 
   const key = workloads && annotationSetKey(gate.annotations);
-  let analysis = key === undefined ? undefined : workloads?.get(key);
-  if (analysis === undefined) {
-    analysis = analyseAnnotations(gate.annotations, config);
-    if (key !== undefined) workloads?.set(key, analysis);
+  let analysis = key === undefined ? undefined : workloads?.get(key.fingerprint);
+  if (analysis === undefined || !sameValues(analysis.values, key?.values)) {
+    analysis = { ...analyseAnnotations(gate.annotations, config), values: key?.values ?? [] };
+    if (key !== undefined) workloads?.set(key.fingerprint, analysis);
   }
   if (!analysis.ok) return { ...analysis.outcome, warnings: [...analysis.outcome.warnings] };
   const { sources, configs, warnings } = analysis;
@@ -86,7 +89,7 @@ export function admit(request: AdmissionRequest, config: AdmitConfig, workloads?
   return { kind: 'inject', patch: result.patch, injectionType: result.injectionType, warnings: [...warnings, ...result.warnings] };
 }
 
-function analyseAnnotations(annotations: Record<string, unknown>, config: AdmitConfig): WorkloadAnalysis {
+function analyseAnnotations(annotations: Record<string, unknown>, config: AdmitConfig): Analysis {
   const prefix = config.annotationPrefix;
   const parsed = parseAnnotations(annotations, { prefix, injectorDefaults: config.injectorDefaults });
   const warnings = parsed.warnings.map(formatProblem);
@@ -102,18 +105,29 @@ function analyseAnnotations(annotations: Record<string, unknown>, config: AdmitC
 }
 
 /**
- * An exact, unambiguous key for an annotation set (each key and value length-prefixed, in the
- * order received); undefined when a value is not a string, which is left to the uncached path.
+ * Finds an annotation set's analysis without building a key as large as the set itself (a few
+ * kilobytes of templates per pod): the fingerprint holds every annotation name and the length of
+ * its value, unambiguously (length-prefixed), and a hit counts only if every value is equal too.
+ * Undefined when a value is not a string: such pods take the uncached path (and are denied).
  */
-function annotationSetKey(annotations: Record<string, unknown>): string | undefined {
-  let key = '';
+function annotationSetKey(annotations: Record<string, unknown>): { fingerprint: string; values: string[] } | undefined {
+  let fingerprint = '';
+  const values: string[] = [];
   for (const name in annotations) {
     if (!Object.hasOwn(annotations, name)) continue;
     const value = annotations[name];
     if (typeof value !== 'string') return undefined;
-    key += `${name.length}:${name}${value.length}:${value}`;
+    fingerprint += `${name.length}:${name}${value.length};`;
+    values.push(value);
   }
-  return key;
+  return { fingerprint, values };
+}
+
+function sameValues(known: readonly string[], values: readonly string[] | undefined): boolean {
+  if (values === undefined) return true; // no cache in use: the analysis was just made
+  if (known.length !== values.length) return false;
+  for (let i = 0; i < known.length; i++) if (known[i] !== values[i]) return false;
+  return true;
 }
 
 function deny(reason: DenyReason, message: string, warnings: string[]): AdmissionOutcome & { kind: 'deny' } {

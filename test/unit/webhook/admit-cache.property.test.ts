@@ -17,6 +17,8 @@ type Json = Record<string, unknown>;
 /** Annotation sets of a few workloads: injecting ones of several layouts, and denied ones. */
 const ANNOTATION_SETS: Record<string, string>[] = [
   injectable(),
+  // Same names and value lengths as the first, other values: must not be taken for it.
+  injectable({ 'agent-inject-secret-db': 'secret/data/ab' }),
   injectable({ 'agent-inject-template-db': '{{#with (secret "secret/data/db")}}user={{Data.data.user}}{{/with}}', 'agent-inject-secret-api': 'kv/api' }),
   injectable({ 'agent-pre-populate-only': 'true', 'agent-inject-token': 'true' }),
   injectable({ 'agent-init-first': 'true', 'agent-run-as-same': 'true' }),
