@@ -18,8 +18,11 @@ import { ROOT_DIR_ENV_VAR } from '../../agent/run/agent-flags.js';
 import { defaultTemplateContents } from '../../webhook/templates/default-templates.js';
 import { enableKvV2, uniqueName, writePolicy } from '../support/openbao-secrets.js';
 import type { OpenBaoConnection } from '../support/openbao.js';
+import { getFreePort } from '../support/free-port.js';
+import { startManagedProcess } from '../support/managed-process.js';
 import { sharedOpenBao } from '../support/shared-test-bed.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { waitFor } from '../support/wait-for.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
@@ -129,6 +132,28 @@ describe('the agent startup snapshot', () => {
     expect(starting(outcome)).toMatchObject({ snapshot: true, rootDir: root, templates: 2 });
     await expectRendered(root, 'run-1');
     expect(JSON.stringify(outcome.logs)).not.toContain(SECRET);
+  });
+
+  it('as a native sidecar from the snapshot, serves readiness once rendered and stops on SIGTERM with exit 0', async () => {
+    const root = await rootWithToken('native-sidecar');
+    const healthPort = await getFreePort();
+    const configFile = join(dir, 'native-sidecar.json');
+    await writeFile(configFile, JSON.stringify({ ...config(), mode: 'native-sidecar', health: { port: healthPort } }));
+    const agent = startManagedProcess({
+      command: join(dist, 'agent.sh'),
+      args: ['--config', configFile, '--root-dir', root],
+      env: { PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir, SNAPSHOT_TEST_VALUE: 'sidecar' },
+      logFile: join(dir, 'native-sidecar.log'),
+    });
+    try {
+      const readyz = (): Promise<number | undefined> => fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => (r.status === 200 ? 200 : undefined), () => undefined);
+      expect(await waitFor(readyz, { what: 'readiness', timeoutMs: 15_000 })).toBe(200);
+      await expectRendered(root, 'sidecar');
+    } finally {
+      await agent.stop();
+    }
+    expect(agent.exitStatus()).toBe('exit code 0');
+    expect(parseLogs(await readFile(agent.logFile, 'utf8')).find((line) => line.msg === 'agent starting')).toMatchObject({ snapshot: true, mode: 'native-sidecar' });
   });
 
   it('reads argv, env and cwd when a run starts, not when the blob was built', async () => {
