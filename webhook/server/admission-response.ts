@@ -3,6 +3,7 @@
  * always echoing the request UID. Nothing else in the webhook builds a response body.
  */
 import type { Operation } from 'fast-json-patch';
+import { BoundedLru } from '../bounded-lru.js';
 import type { DenyReason } from '../admission-types.js';
 import type { AdmissionApiVersion } from './read-admission-review.js';
 
@@ -52,7 +53,7 @@ export function shapeAdmissionResponse(apiVersion: AdmissionApiVersion, uid: str
   const response: AdmissionReviewResponse['response'] = { uid, allowed: answer.kind !== 'deny' };
   if (answer.kind === 'patch' && answer.patch.length > 0) {
     response.patchType = 'JSONPatch';
-    response.patch = Buffer.from(JSON.stringify(answer.patch)).toString('base64');
+    response.patch = Buffer.from(patchJson(answer.patch)).toString('base64');
   }
   if (answer.kind === 'deny') {
     // An empty message would read "denied the request without explanation"; never send one.
@@ -62,6 +63,61 @@ export function shapeAdmissionResponse(apiVersion: AdmissionApiVersion, uid: str
   const warnings = shapeWarnings(answer.warnings);
   if (warnings.length > 0) response.warnings = warnings;
   return { apiVersion, kind: 'AdmissionReview', response };
+}
+
+/**
+ * The JSON text of a patch: what `JSON.stringify` writes, except that a container's `env` comes
+ * last. The bulk of an injection patch is the agent configuration in the agent containers' env,
+ * the same few strings for every pod of a workload; `JSON.stringify` copies long strings slowly,
+ * so their JSON forms are remembered (keyed by the string itself, whose hash V8 keeps) and
+ * spliced in, while everything else is written by `JSON.stringify` in one native call per part.
+ */
+export function patchJson(patch: readonly Operation[]): string {
+  let text = '[';
+  for (let i = 0; i < patch.length; i++) {
+    const op = patch[i]!;
+    if (i > 0) text += ',';
+    const value = (op as { value?: unknown }).value;
+    if (!holdsContainers(value) || Object.keys(op).some((k) => k !== 'op' && k !== 'path' && k !== 'value')) {
+      text += JSON.stringify(op);
+      continue;
+    }
+    text += `{"op":${JSON.stringify(op.op)},"path":${JSON.stringify(op.path)},"value":${containersJson(value)}}`;
+  }
+  return `${text}]`;
+}
+
+/** Strings at least this long have their JSON form remembered. */
+const LONG_STRING = 512;
+const longStringJson = new BoundedLru<string>(1_024, 32 * 1024 * 1024);
+
+type JsonRecord = Record<string, unknown>;
+
+function isContainerWithEnv(value: unknown): value is JsonRecord & { env: unknown[] } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray((value as JsonRecord)['env']);
+}
+
+function holdsContainers(value: unknown): boolean {
+  return isContainerWithEnv(value) || (Array.isArray(value) && value.some(isContainerWithEnv));
+}
+
+function containersJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(containersJson).join(',')}]`;
+  if (!isContainerWithEnv(value)) return JSON.stringify(value) ?? 'null';
+  const { env, ...rest } = value;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"env":[${env.map(envVarJson).join(',')}]}`;
+}
+
+function envVarJson(variable: unknown): string {
+  if (typeof variable !== 'object' || variable === null) return JSON.stringify(variable) ?? 'null';
+  const { name, value } = variable as JsonRecord;
+  const keys = Object.keys(variable);
+  const plain = typeof name === 'string' && typeof value === 'string' && keys.length === 2 && keys[0] === 'name' && keys[1] === 'value';
+  if (!plain || value.length < LONG_STRING) return JSON.stringify(variable);
+  let json = longStringJson.get(value);
+  if (json === undefined) longStringJson.set(value, (json = JSON.stringify(value)));
+  return `{"name":${JSON.stringify(name)},"value":${json}}`;
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import type { Admit, AdmissionOutcome, AdmissionRequest } from '../../../../webhook/admission-types.js';
-import { DENIAL_STATUS, MAX_WARNING_CHARS, MAX_WARNINGS_TOTAL_CHARS, serializeAdmissionReview, shapeAdmissionResponse, shapeWarnings, type AdmissionAnswer } from '../../../../webhook/server/admission-response.js';
+import { DENIAL_STATUS, patchJson, MAX_WARNING_CHARS, MAX_WARNINGS_TOTAL_CHARS, serializeAdmissionReview, shapeAdmissionResponse, shapeWarnings, type AdmissionAnswer } from '../../../../webhook/server/admission-response.js';
 import { INTERNAL_ERROR_MESSAGE } from '../../../../webhook/server/mutate-route.js';
 import { aPod, aTestApp, anAdmissionReview, decodedPatch, outcome, postReview, V1, V1BETA1 } from './builders.js';
 
@@ -172,5 +173,20 @@ describe('serializeAdmissionReview', () => {
         expect(serializeAdmissionReview(review)).toBe(JSON.stringify(review));
       }
     }
+  });
+});
+
+describe('patchJson', () => {
+  const longText = 'x"\n'.repeat(400);
+  const container = (name: string) => ({ name, image: 'agent', env: [{ name: 'A', value: 'short' }, { name: 'CONFIG', value: longText }, { name: 'B', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }], resources: {} });
+  const patches: [string, Operation[]][] = [
+    ['no containers', patch],
+    ['a container added', [{ op: 'add', path: '/spec/containers/-', value: container('vault-agent') }]],
+    ['a list of containers', [{ op: 'add', path: '/spec/initContainers', value: [container('vault-agent-init'), { name: 'plain' }] }, ...patch]],
+    ['a container with only env', [{ op: 'add', path: '/spec/containers/0', value: { env: [{ name: 'X', value: longText }] } }]],
+    ['env vars of other shapes', [{ op: 'add', path: '/spec/containers/-', value: { name: 'c', env: [{ value: longText, name: 'reordered' }, { name: 'N', value: longText, extra: 1 }, 'odd', null] } }]],
+  ];
+  it.each(patches)('writes the same JSON document as JSON.stringify for %s, again from the cache', (_name, ops) => {
+    for (let round = 0; round < 2; round++) expect(JSON.parse(patchJson(ops))).toEqual(JSON.parse(JSON.stringify(ops)));
   });
 });
