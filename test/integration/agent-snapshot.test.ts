@@ -5,6 +5,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +156,38 @@ describe('the agent startup snapshot', () => {
     }
     expect(agent.exitStatus()).toBe('exit code 0');
     expect(parseLogs(await readFile(agent.logFile, 'utf8')).find((line) => line.msg === 'agent starting')).toMatchObject({ snapshot: true, mode: 'native-sidecar' });
+  });
+
+  it('reaches Vault through an HTTP proxy from the snapshot (undici, compiled on first use)', async () => {
+    let tunnels = 0;
+    const proxy: Server = createServer((_request, response) => response.writeHead(405).end());
+    proxy.on('connect', (request, client, head) => {
+      tunnels++;
+      const [host, port] = (request.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).on('error', () => undefined);
+        client.pipe(upstream).on('error', () => undefined);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolveListen) => proxy.listen(0, '127.0.0.1', resolveListen));
+    try {
+      const root = await rootWithToken('through-proxy');
+      const configFile = join(dir, 'through-proxy.json');
+      const proxyAddress = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      await writeFile(configFile, JSON.stringify({ ...config(), vault: { address: bao.addr, proxyAddress } }));
+      const outcome = await launch(join(dist, 'agent.sh'), ['--config', configFile, '--root-dir', root], { env: { SNAPSHOT_TEST_VALUE: 'proxied' } });
+      expect(outcome).toMatchObject({ code: 0, stderr: '' });
+      expect(starting(outcome)).toMatchObject({ snapshot: true });
+      await expectRendered(root, 'proxied');
+      expect(tunnels).toBeGreaterThan(0);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolveClose) => proxy.close(resolveClose));
+    }
   });
 
   it('reads argv, env and cwd when a run starts, not when the blob was built', async () => {
