@@ -22,6 +22,7 @@ import { getFreePort } from '../../test/support/free-port.js';
 import { generateTestTls } from '../../test/support/tls.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { runOpenLoop, type LatencySummary } from './open-loop.js';
+import { WEBHOOK_ENV, WEBHOOK_NODE_FLAGS } from '../../webhook/runtime-flags.js';
 import { benchReview, REVIEW_SHAPES } from './reviews.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     const url = `https://127.0.0.1:${port}`;
     const server = startServer(dir, port);
     await waitFor(() => ready(url, ca.certPem), { what: 'the webhook', timeoutMs: 20_000, abortReason: () => (server.exitCode !== null ? `exited ${server.exitCode}` : undefined) });
-    console.log(`server pid ${server.pid} (${taskset ? 'CPU 0' : 'unpinned'}), load generator ${taskset ? 'CPU 1' : 'unpinned'}; Node ${process.version}; admit: ${opts.admit}${opts['node-options'] ? `; node ${opts['node-options']}` : ''}`);
+    console.log(`server pid ${server.pid} (${taskset ? 'CPU 0' : 'unpinned'}), load generator ${taskset ? 'CPU 1' : 'unpinned'}; Node ${process.version} ${[...WEBHOOK_NODE_FLAGS, opts['node-options']].join(' ').trim()} (as the image); admit: ${opts.admit}`);
     console.log(`idle RSS ${rssMiB(server.pid!).toFixed(1)} MiB\n`);
 
     const rows: string[][] = [];
@@ -120,9 +121,10 @@ async function bundle(outfile: string): Promise<void> {
 }
 
 function startServer(dir: string, port: number): ChildProcess {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENT_INJECT_') && k !== 'BENCH_PINNED'));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENT_INJECT_') && k !== 'BENCH_PINNED')), ...WEBHOOK_ENV };
   const prof = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts['cpu-prof'])}`] : [];
-  const nodeOptions = opts['node-options'].split(' ').filter((o) => o !== '');
+  // As the image starts it (Dockerfile.webhook); --node-options come after and can override.
+  const nodeOptions = [...WEBHOOK_NODE_FLAGS, ...opts['node-options'].split(' ').filter((o) => o !== '')];
   const args = [...nodeOptions, ...prof, join(dir, 'webhook.mjs'), `--listen=127.0.0.1:${port}`, `--tls-cert-file=${join(dir, 'tls.crt')}`, `--tls-key-file=${join(dir, 'tls.key')}`, '--vault-address=https://vault.vault.svc:8200'];
   const log = openSync(join(dir, 'server.log'), 'a');
   const [command, argv] = taskset ? [taskset, ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
