@@ -11,6 +11,8 @@
 export class BoundedLru<V> {
   readonly #entries = new Map<string, { key: string; value: V }>();
   #keyChars = 0;
+  /** The most recently used entry: hits on it (one workload scaling up) need no reordering. */
+  #newest: { key: string; value: V } | undefined;
 
   constructor(
     readonly maxEntries: number,
@@ -25,8 +27,11 @@ export class BoundedLru<V> {
   get(key: string): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(entry.key, entry);
+    if (entry !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(entry.key, entry);
+      this.#newest = entry;
+    }
     return entry.value;
   }
 
@@ -34,12 +39,14 @@ export class BoundedLru<V> {
   set(key: string, value: V): void {
     if (key.length > this.maxKeyChars) return;
     if (this.#entries.delete(key)) this.#keyChars -= key.length;
-    this.#entries.set(key, { key, value });
+    this.#newest = { key, value };
+    this.#entries.set(key, this.#newest);
     this.#keyChars += key.length;
     for (const [oldest] of this.#entries) {
       if (this.#entries.size <= this.maxEntries && this.#keyChars <= this.maxKeyChars) break;
       this.#entries.delete(oldest);
       this.#keyChars -= oldest.length;
     }
+    if (this.#entries.size === 0) this.#newest = undefined;
   }
 }

@@ -14,6 +14,19 @@ describe('BoundedLru', () => {
     expect([lru.get('a'), lru.get('c'), lru.get('d')]).toEqual([1, 3, 4]);
   });
 
+  it('keeps the order right when the newest entry is hit again and again', () => {
+    const lru = new BoundedLru<number>(2, 1_000);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.get('b')).toBe(2);
+    expect(lru.get('b')).toBe(2);
+    expect(lru.get('a')).toBe(1); // a is the newest now, b the oldest
+    expect(lru.get('a')).toBe(1);
+    lru.set('c', 3);
+    expect(lru.get('b')).toBeUndefined();
+    expect([lru.get('a'), lru.get('c')]).toEqual([1, 3]);
+  });
+
   it('keeps the total key length within maxKeyChars', () => {
     const lru = new BoundedLru<string>(100, 10);
     lru.set('aaaa', 'x');
