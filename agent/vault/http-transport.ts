@@ -1,6 +1,6 @@
 /**
  * One HTTP exchange with Vault, below the Vault semantics: method, path, headers and body in;
- * status and body text out. Two implementations: `node-http-transport.ts` (the default) and
+ * status and body text out. Two implementations: `socket-transport.ts` (the default) and
  * `proxy-transport.ts` (undici's ProxyAgent, loaded only when a proxy is configured).
  */
 

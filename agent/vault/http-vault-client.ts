@@ -7,12 +7,13 @@
  * default timeout; and it brings axios, debug, mustache and tv4 for what is a handful of JSON
  * calls. Here TLS, proxy, timeouts and retries are decided by the config alone.
  *
- * Why `node:http(s)` rather than undici (the brief's pick): memory. The agent must stay at or
- * below `bao agent`'s ~68 MiB RSS, and on Node 20.20.2 one request costs (VmRSS after 2.5 s idle,
- * empty process 39.6 MiB): `node:http` 43.8, node-vault 58.7–60.3, undici 7.30.2 60.4–71.3
- * (bundled with esbuild: 43.9 / 54.7 / 57.6–65.8). undici runs its HTTP parser as WebAssembly;
- * Node's is native and already loaded. undici is still used, imported lazily, for the one thing
- * Node 20 lacks: an HTTP(S) proxy (`proxy-transport.ts`).
+ * Why not undici (the brief's pick): memory. The agent must stay at or below `bao agent`'s
+ * ~68 MiB RSS, and on Node 20.20.2 one request costs (VmRSS after 2.5 s idle, empty process
+ * 39.6 MiB): `node:http` 43.8, node-vault 58.7–60.3, undici 7.30.2 60.4–71.3 (bundled with
+ * esbuild: 43.9 / 54.7 / 57.6–65.8). undici runs its HTTP parser as WebAssembly. The transport is
+ * HTTP/1.1 written directly on `node:net`/`node:tls` sockets (socket-transport.ts), lighter still
+ * to start than `node:http`. undici is still used, imported lazily, for the one thing Node 20
+ * lacks: an HTTP(S) proxy (`proxy-transport.ts`).
  *
  * Retries: only idempotent reads (GET, LIST), `maxRetries` times, ~1–1.5 s × attempt apart
  * (Vault's API client waits 1–1.5 s). Logins and writes are never retried here: auth has its own
@@ -23,9 +24,9 @@
 import type { VaultConnection } from '../../contract/agent-config/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { HttpTransport } from './http-transport.js';
-import { createNodeHttpTransport } from './node-http-transport.js';
 import { linkedAbort } from './linked-abort.js';
 import { createProxyTransport } from './proxy-transport.js';
+import { createSocketTransport } from './socket-transport.js';
 import { loadTlsSettings, type TlsSettings } from './tls-options.js';
 import type { VaultClient, VaultMethod, VaultRequest, VaultSecret } from './vault-api.js';
 import { VaultError } from './vault-api.js';
@@ -135,7 +136,7 @@ function defaultTransport(connection: VaultConnection, tls: () => Promise<TlsSet
   if (connection.proxyAddress !== undefined) {
     return createProxyTransport({ baseUrl, proxyAddress: connection.proxyAddress, tls, maxConnectionsPerHost });
   }
-  return createNodeHttpTransport({ baseUrl, tls, maxConnectionsPerHost });
+  return createSocketTransport({ baseUrl, tls, maxConnectionsPerHost });
 }
 
 function failureContext(request: VaultRequest, connection: VaultConnection) {

@@ -1,7 +1,7 @@
 /**
  * Vault through an HTTP(S) proxy (vault-k8s `proxy-address`): undici's ProxyAgent, which tunnels
  * with CONNECT for an https Vault and handles proxy credentials in the URL. undici is imported on
- * first use only, so agents without a proxy never pay its memory (see `node-http-transport.ts`).
+ * first use only, so agents without a proxy never pay its memory (see `http-vault-client.ts`).
  */
 import {
   IDLE_SOCKET_TIMEOUT_MS,
