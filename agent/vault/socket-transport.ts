@@ -110,12 +110,8 @@ export function createSocketTransport(options: SocketTransportOptions): HttpTran
   return {
     async send(request) {
       const head = requestHead(request, prefix, hostHeader);
-      let connection: Connection;
-      try {
-        connection = await acquire();
-      } catch (error) {
-        throw toTransportFailure(error);
-      }
+      // A TLS setting that cannot be used (TlsConfigError) is reported as such by the client.
+      const connection = await acquire();
       connection.socket.ref();
       const { response, keepAlive } = await exchange(connection, head, request);
       release(connection, keepAlive);
