@@ -1,49 +1,108 @@
 /**
- * What the agent's startup snapshot holds ready (agent/snapshot/main.ts): every module
- * an agent run may import, evaluated — the zod schemas of the AgentConfig built, handlebars
- * loaded — and the paths every run takes exercised once on fixed, made-up input: a config parsed
- * (zod fills its lazy caches) and a template of each engine compiled and rendered.
+ * What the agent's startup snapshot holds ready (agent/snapshot/main.ts). V8 keeps the bytecode
+ * of every function that ran while the snapshot was built, and a function that did not run is
+ * compiled at its first call in every pod; so the build rehearses a whole init run:
  *
- * Pure on purpose: no environment, argv, clock, randomness, file or socket. Whatever this creates
- * is frozen into the blob and shared by every run, so nothing here may depend on the machine that
- * builds it. The run itself reads argv and env only after the snapshot was deserialized.
+ * - every module an agent run may import is evaluated (the AgentConfig's zod schemas built,
+ *   pino and handlebars loaded);
+ * - `runAgent` runs once, in init mode at trace level, with the config in a made-up environment,
+ *   a token file and destinations in a temporary directory (removed after), logs to nowhere, and
+ *   the real auth manager, secret store and Vault client over an in-memory Vault: a go and a
+ *   handlebars template rendered and written, the token sink written;
+ * - the socket transport's response parser reads made-up answers.
+ *
+ * Nothing of the machine that builds may be kept: the run gets its own environment object (the
+ * process's is never read), no signal handler, and leaves no timer, socket or file behind (the
+ * build fails otherwise: Node waits for the event loop to empty before writing the blob). The
+ * clock and Math.random are used on the way, as any run uses them, but nothing keeps their values:
+ * every object of the rehearsal is dropped, and V8 re-seeds Math.random at every start.
  */
-import { parseAgentConfig, type AgentConfigInput } from '../../contract/agent-config/index.js';
-import type { SecretLookup, SecretValue } from '../templates/template-engine.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { AGENT_CONFIG_ENV_VAR, type AgentConfigInput } from '../../contract/agent-config/index.js';
+import { runAgent } from '../run/run-agent.js';
+import type { HttpTransport, TransportRequest, TransportResponse } from '../vault/http-transport.js';
 
-/** A config using most of the schema; never written anywhere, only parsed. The go template is vault-k8s's default `map` one. */
-const SAMPLE: AgentConfigInput = {
-  version: 1,
-  mode: 'init',
-  vault: { address: 'http://vault.invalid:8200' },
-  auth: { method: 'kubernetes', role: 'warm-up' },
-  sinks: [{ path: '/warm-up/token' }],
-  templates: [
-    { name: 'go', destination: '/warm-up/go', engine: 'go', contents: '{{ with secret "kv/data/warm-up" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}' },
-    { name: 'handlebars', destination: '/warm-up/handlebars', engine: 'handlebars', contents: '{{#secret "kv/data/warm-up"}}{{data.data.key}}{{/secret}}', perms: 0o640 },
-  ],
-  log: { level: 'info', format: 'json' },
+const TOKEN = 'hvs.warm-up-token';
+
+/** The made-up Vault: answers what an init run with a KV v2 secret asks. */
+const ANSWERS: Record<string, unknown> = {
+  'GET /v1/auth/token/lookup-self': { data: { id: TOKEN, accessor: 'warm-up', ttl: 3_600, renewable: true, policies: ['default'] } },
+  'GET /v1/sys/internal/ui/mounts/kv/app': { data: { path: 'kv/', type: 'kv', options: { version: '2' } } },
+  'GET /v1/kv/data/app': {
+    request_id: 'warm-up',
+    lease_id: '',
+    lease_duration: 0,
+    renewable: false,
+    data: { data: { username: 'warm-up', password: 'warm-up' }, metadata: { created_time: '2020-01-01T00:00:00Z', version: 1 } },
+  },
 };
 
-const SECRET: SecretValue = {
-  kind: 'secret',
-  secret: { requestId: '', leaseId: '', leaseDuration: 0, renewable: false, data: { data: { key: 'value' }, metadata: { version: 1 } }, warnings: null, auth: null, wrapInfo: null },
-};
+function inMemoryVault(): HttpTransport {
+  return {
+    async send(request: TransportRequest): Promise<TransportResponse> {
+      const answer = ANSWERS[`${request.method} ${request.path}`];
+      return answer === undefined ? { status: 404, body: '{"errors":[]}' } : { status: 200, body: JSON.stringify(answer) };
+    },
+    close: async () => undefined,
+  };
+}
+
+function rehearsalConfig(): AgentConfigInput {
+  return {
+    version: 1,
+    mode: 'init',
+    vault: { address: 'http://vault.invalid:8200' },
+    auth: { method: 'token_file', tokenFilePath: '/token' },
+    sinks: [{ path: '/home/vault/.vault-token' }],
+    templates: [
+      { name: 'go', destination: '/secrets/go', engine: 'go', contents: '{{ with secret "kv/app" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}' },
+      { name: 'handlebars', destination: '/secrets/handlebars', engine: 'handlebars', perms: 0o640, contents: '{{#with (secret "kv/data/app")}}{{Data.data.username}}{{/with}}' },
+    ],
+    log: { level: 'trace', format: 'json' },
+  };
+}
 
 export async function warmUp(): Promise<void> {
-  const [, go, handlebars] = await Promise.all([
+  await Promise.all([
     import('../run/create-components.js'),
     import('../templates/go/go-engine.js'),
     import('../templates/handlebars/handlebars-engine.js'),
   ]);
-  const parsed = parseAgentConfig(SAMPLE, { jitless: true });
-  if (!parsed.ok) throw new Error(`the warm-up config does not parse: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const lookup: SecretLookup = { lookup: () => SECRET };
-  const engines = { go: go.createGoEngine(), handlebars: handlebars.createHandlebarsEngine() };
-  for (const template of parsed.config.templates) {
-    const compiled = engines[template.engine].compile(template, template.contents ?? '');
-    if (!compiled.ok) throw new Error(`the warm-up ${template.engine} template does not compile: ${compiled.reason}`);
-    const outcome = compiled.template.render(lookup, { env: {} });
-    if (outcome.kind !== 'rendered') throw new Error(`the warm-up ${template.engine} template does not render (${outcome.kind})`);
+  await rehearseInitRun();
+  await readAnswers();
+}
+
+async function rehearseInitRun(): Promise<void> {
+  const { createComponents } = await import('../run/create-components.js');
+  const dir = await mkdtemp(join(tmpdir(), 'agent-warm-up-'));
+  try {
+    await writeFile(join(dir, 'token'), TOKEN, { mode: 0o600 });
+    const problems: string[] = [];
+    const code = await runAgent(['--root-dir', dir], {
+      env: { [AGENT_CONFIG_ENV_VAR]: JSON.stringify(rehearsalConfig()) },
+      cwd: dir,
+      stdout: () => undefined,
+      stderr: (text) => void problems.push(text),
+      onStopSignal: () => undefined,
+      logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      createComponents: (config, logger) => createComponents(config, logger, { transport: inMemoryVault }),
+    });
+    if (code !== 0) throw new Error(`the rehearsed init run exited ${code}: ${problems.join('')}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function readAnswers(): Promise<void> {
+  const { ResponseParser } = await import('../vault/socket-transport.js');
+  const answers = [
+    'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+  ];
+  for (const answer of answers) {
+    if (new ResponseParser().push(Buffer.from(answer))?.status !== 200) throw new Error('the response parser did not read a made-up answer');
   }
 }

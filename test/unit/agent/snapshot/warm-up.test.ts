@@ -1,6 +1,8 @@
-// What the snapshot build runs before the heap is saved (agent/snapshot/warm-up.ts): it must
-// succeed, and must not read what belongs to a run — environment, argv, clock, randomness —
-// which would be frozen into the blob.
+// What the snapshot build runs before the heap is saved (agent/snapshot/warm-up.ts): a rehearsed
+// init run. It must succeed, must not read the process's environment or argv (they would be
+// frozen into the blob), and must leave nothing behind: no timer, socket, signal handler or file.
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 describe('the snapshot warm-up', () => {
@@ -10,7 +12,7 @@ describe('the snapshot warm-up', () => {
     vi.restoreAllMocks();
   });
 
-  it('loads every agent module and exercises both engines without reading env, argv, clock or randomness', async () => {
+  it('rehearses an init run without reading env or argv, and leaves no handle, listener or file behind', async () => {
     const read: string[] = [];
     process.env = new Proxy(realEnv, {
       get(target, key) {
@@ -18,15 +20,29 @@ describe('the snapshot warm-up', () => {
         return Reflect.get(target, key);
       },
     });
-    const now = vi.spyOn(Date, 'now');
-    const random = vi.spyOn(Math, 'random');
     const argv = vi.spyOn(process, 'argv', 'get');
+    const resourcesBefore = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap');
+    const signalListeners = (): number => process.listenerCount('SIGTERM') + process.listenerCount('SIGINT');
+    const listenersBefore = signalListeners();
+    const warmUpDirs = async (): Promise<string[]> => (await readdir(tmpdir())).filter((name) => name.startsWith('agent-warm-up-'));
+    const dirsBefore = await warmUpDirs();
+
     const { warmUp } = await import('../../../../agent/snapshot/warm-up.js');
     await expect(warmUp()).resolves.toBeUndefined();
-    // Allowed: on-exit-leak-free (pino) picks its registry by NODE_V8_COVERAGE while loading; the
-    // snapshot is built in an empty environment, so it takes the production choice. The test
-    // runner's module loader reads WATCH_REPORT_DEPENDENCIES.
-    const env = read.filter((key) => key !== 'NODE_V8_COVERAGE' && key !== 'WATCH_REPORT_DEPENDENCIES');
-    expect({ env, now: now.mock.calls.length, random: random.mock.calls.length, argv: argv.mock.calls.length }).toEqual({ env: [], now: 0, random: 0, argv: 0 });
+
+    // Allowed: on-exit-leak-free (pino) picks its registry by NODE_V8_COVERAGE while loading (the
+    // snapshot is built in an empty environment, so it takes the production choice); os.tmpdir()
+    // reads TMPDIR, TMP and TEMP for the rehearsal's directory, which is removed; the test runner's
+    // module loader reads WATCH_REPORT_DEPENDENCIES.
+    const allowed = new Set(['NODE_V8_COVERAGE', 'TMPDIR', 'TMP', 'TEMP', 'WATCH_REPORT_DEPENDENCIES']);
+    expect(read.filter((key) => !allowed.has(key))).toEqual([]);
+    expect(argv).not.toHaveBeenCalled();
+    await new Promise((resolveTick) => setImmediate(resolveTick));
+    // Nothing new is active (the runner's own timers may have ended meanwhile).
+    const count = (kinds: string[]): Record<string, number> => kinds.reduce<Record<string, number>>((all, kind) => ({ ...all, [kind]: (all[kind] ?? 0) + 1 }), {});
+    const [before, after] = [count(resourcesBefore), count(process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap'))];
+    expect(Object.entries(after).filter(([kind, n]) => n > (before[kind] ?? 0))).toEqual([]);
+    expect(signalListeners()).toBe(listenersBefore);
+    expect(await warmUpDirs()).toEqual(dirsBefore);
   });
 });
