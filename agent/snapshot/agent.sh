@@ -14,13 +14,19 @@ node=$(command -v node) || {
   echo 'vault-injector agent: node is not on the PATH' >&2
   exit 127
 }
+#
+# A blob also refuses to start (exit 14) under V8 flags other than those it was built with, e.g.
+# NODE_OPTIONS=--max-old-space-size=64, so with NODE_OPTIONS set the plain bundle starts instead.
 if [ -f "$dir/agent.blob" ]; then
   built=
   [ -r "$dir/agent.blob.id" ] && read -r built < "$dir/agent.blob.id"
-  if [ -n "$built" ] && [ "$(stat -L -c '%s %Y' -- "$node" 2>/dev/null)" = "$built" ]; then
+  if [ -n "${NODE_OPTIONS:-}" ]; then
+    echo "vault-injector agent: NODE_OPTIONS is set; starting from $dir/agent.js instead of the snapshot (slower start)" >&2
+  elif [ -n "$built" ] && [ "$(stat -L -c '%s %Y' -- "$node" 2>/dev/null)" = "$built" ]; then
     # `--` ends node's options: the agent's own flags follow (process.argv = [node, ...flags]).
     exec "$node" --snapshot-blob "$dir/agent.blob" -- "$@"
+  else
+    echo "vault-injector agent: $dir/agent.blob was not built by $node; starting from $dir/agent.js instead (slower start)" >&2
   fi
-  echo "vault-injector agent: $dir/agent.blob was not built by $node; starting from $dir/agent.js instead (slower start)" >&2
 fi
 exec "$node" "$dir/agent.js" "$@"

@@ -243,6 +243,19 @@ describe('the agent startup snapshot', () => {
     await expectRendered(root, 'fallback');
   });
 
+  it('starts agent.js when NODE_OPTIONS is set (a snapshot refuses V8 flags it was not built with)', async () => {
+    const root = await rootWithToken('node-options-root');
+    const configFile = join(dir, 'node-options.json');
+    await writeFile(configFile, JSON.stringify(config()));
+    const outcome = await launch(join(dist, 'agent.sh'), ['--config', configFile, '--root-dir', root], {
+      env: { NODE_OPTIONS: '--max-old-space-size=64', SNAPSHOT_TEST_VALUE: 'node-options' },
+    });
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toContain('NODE_OPTIONS is set; starting from');
+    expect(starting(outcome)).toMatchObject({ snapshot: false });
+    await expectRendered(root, 'node-options');
+  });
+
   it('starts agent.js without a word when there is no blob, and with a note when its id is missing', async () => {
     const copy = join(dir, 'dist-copy');
     await cp(dist, copy, { recursive: true });
