@@ -13,8 +13,8 @@
  * Built-in modules that Node 20 cannot keep in a snapshot (`node:http` fails to load while
  * building, `node:tls` aborts the build, `child_process`, `worker_threads`, `module`,
  * `async_hooks` are "not verified") are bundled as stand-ins that `require` the real module on
- * first use, at run time. The agent imports `http`, `https` and `child_process` only inside
- * functions; pino reads `worker_threads.isMainThread` and `module.createRequire` while loading,
+ * first use, at run time. The agent imports `tls`, `http` (endpoints) and `child_process` only
+ * inside functions; pino reads `worker_threads.isMainThread` and `module.createRequire` while loading,
  * so those two stand-ins answer that much themselves. Dynamic `import()` does not work in a
  * deserialized snapshot, so no import may stay external: the bundle must not contain one.
  */
