@@ -31,14 +31,19 @@ export interface EnvVar {
 export type AgentConfigEnvResult = { ok: true; env: EnvVar[] } | { ok: false; encodedBytes: number; maxBytes: number };
 
 /**
- * The environment variables that carry `config`, or how far it is over the limit. A config that
- * fits one variable as plain JSON goes as plain JSON: no compression work on every admission, and
- * `kubectl describe pod` shows what the agent runs with (templates and settings, never secrets).
- * Larger ones are gzipped.
+ * Configs up to this size travel as plain JSON, so that `kubectl describe pod` shows what the agent
+ * runs with (templates and settings, never secrets); a typical pod's config is a few kilobytes.
+ * Larger ones are gzipped: they are unreadable walls of text anyway, and the config is in the
+ * admission response twice (init container and sidecar), so a 60 KiB config would make a 200 KiB
+ * response where the gzipped one takes about 20 KiB. The webhook builds each workload's config once
+ * and reuses it for every replica, so compressing costs once per workload, not per pod.
  */
+export const MAX_PLAIN_AGENT_CONFIG_BYTES = 16 * 1024;
+
+/** The environment variables that carry `config`, or how far it is over the limit. */
 export function agentConfigEnvVars(config: AgentConfig): AgentConfigEnvResult {
   const json = JSON.stringify(config);
-  if (encodedAgentConfigFits(json)) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: json }] };
+  if (json.length <= MAX_PLAIN_AGENT_CONFIG_BYTES && encodedAgentConfigFits(json)) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: json }] };
   const encoded = encodeAgentConfig(config);
   if (encodedAgentConfigFits(encoded)) return { ok: true, env: [{ name: AGENT_CONFIG_ENV_VAR, value: encoded }] };
   const count = Math.ceil(encoded.length / MAX_ENCODED_AGENT_CONFIG_BYTES);

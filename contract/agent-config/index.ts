@@ -24,7 +24,7 @@ export {
   encodeAgentConfig,
   encodedAgentConfigFits,
 } from './codec.js';
-export { MAX_AGENT_CONFIG_CHUNKS, agentConfigEnvVars, readAgentConfigFromEnv } from './env-delivery.js';
+export { MAX_AGENT_CONFIG_CHUNKS, MAX_PLAIN_AGENT_CONFIG_BYTES, agentConfigEnvVars, readAgentConfigFromEnv } from './env-delivery.js';
 export type { AgentConfigEnvResult, EnvVar } from './env-delivery.js';
 
 export { AgentMode, exitsAfterAuth } from './mode.js';

@@ -5,6 +5,7 @@ import {
   agentConfigEnvVars,
   MAX_AGENT_CONFIG_CHUNKS,
   MAX_ENCODED_AGENT_CONFIG_BYTES,
+  MAX_PLAIN_AGENT_CONFIG_BYTES,
   readAgentConfigFromEnv,
 } from '../../../contract/agent-config/index.js';
 import { aTemplate, anAgentConfig, parsed } from './builders.js';
@@ -26,6 +27,20 @@ describe('handing the AgentConfig over in environment variables', () => {
     const result = agentConfigEnvVars(config);
     expect(result.ok && result.env.map((v) => v.name)).toEqual([AGENT_CONFIG_ENV_VAR]);
     expect(result.ok && readAgentConfigFromEnv(toEnv(result.env))).toEqual({ ok: true, config });
+  });
+
+  it('sends a config up to MAX_PLAIN_AGENT_CONFIG_BYTES as readable JSON and a larger one gzipped', () => {
+    const small = parsed(anAgentConfig());
+    const smallEnv = agentConfigEnvVars(small);
+    expect(smallEnv.ok && JSON.parse(smallEnv.env[0]!.value)).toEqual(small);
+    const text = 'export KEY="{{Data.data.key}}"\n'.repeat(Math.ceil(MAX_PLAIN_AGENT_CONFIG_BYTES / 30));
+    const large = parsed(anAgentConfig({ templates: [aTemplate({ contents: text })] }));
+    const largeEnv = agentConfigEnvVars(large);
+    if (!largeEnv.ok) throw new Error('expected the config to fit');
+    expect(largeEnv.env).toHaveLength(1);
+    expect(largeEnv.env[0]!.value).toMatch(/^gz64:/);
+    expect(largeEnv.env[0]!.value.length).toBeLessThan(MAX_PLAIN_AGENT_CONFIG_BYTES / 4);
+    expect(readAgentConfigFromEnv(toEnv(largeEnv.env))).toEqual({ ok: true, config: large });
   });
 
   it('splits a config too large for one variable into chunks that each fit, and reads it back', () => {
