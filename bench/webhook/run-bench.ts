@@ -1,11 +1,14 @@
 /**
  * Webhook benchmark (not part of `npm test`): bundles the webhook with esbuild as the release
- * image does, starts it on HTTPS pinned to CPU 0 (the load generator runs on CPU 1), and drives
- * POST /mutate with three realistic AdmissionReview sizes: autocannon for throughput, an open-loop
- * client for latency, and /proc/<pid>/status VmRSS sampled for the server's memory.
+ * image does, starts it on HTTPS pinned to CPU 0 (the load generator runs on CPU 1) with the image's
+ * Node flags, and drives POST /mutate with three realistic AdmissionReview sizes: a closed loop of
+ * keep-alive connections for throughput, an open loop at a fixed rate for latency, and
+ * /proc/<pid>/status VmRSS sampled for the server's memory. The load generator is Go's net/http
+ * (go-loadgen.ts, as the API server calls webhooks) when Go is installed, else autocannon and the
+ * Node open-loop client (`--generator node` forces those).
  *
  * Usage: npm run bench:webhook -- [--duration S] [--rate N] [--connections N] [--sizes 1,10,100]
- *          [--admit real|memo] [--node-options=--max-semi-space-size=4] [--cpu-prof DIR]
+ *          [--admit real|memo] [--node-options=--max-semi-space-size=4] [--cpu-prof DIR] [--generator go|node]
  *
  * `--admit memo` serves each review's decision from a cache (see memo-admit-main.ts) to measure the
  * HTTP layer alone; `--cpu-prof` writes a V8 CPU profile of the server (unminified bundle).
@@ -21,6 +24,7 @@ import { build } from 'esbuild';
 import { getFreePort } from '../../test/support/free-port.js';
 import { generateTestTls } from '../../test/support/tls.js';
 import { waitFor } from '../../test/support/wait-for.js';
+import { goLoadgen } from './go-loadgen.js';
 import { runOpenLoop, type LatencySummary } from './open-loop.js';
 import { WEBHOOK_ENV, WEBHOOK_NODE_FLAGS } from '../../webhook/runtime-flags.js';
 import { benchReview, REVIEW_SHAPES } from './reviews.js';
@@ -35,9 +39,11 @@ const { values: opts } = parseArgs({
     sizes: { type: 'string', default: '1,10,100' },
     admit: { type: 'string', default: 'real' },
     'node-options': { type: 'string', default: '' },
+    generator: { type: 'string', default: 'go' },
   },
 });
 const durationS = Number(opts.duration);
+let generatorUsed = '';
 const rate = Number(opts.rate);
 const connections = Number(opts.connections);
 
@@ -71,21 +77,24 @@ async function main(): Promise<void> {
       // One UID per size, so the memoized decision (--admit memo) belongs to this review.
       const body = benchReview(shape, `bench-${shape.label.replace(' ', '')}-0000-4000-8000-000000000000`);
       const sample = await sanity(url, ca.certPem, body);
+      const go = opts.generator === 'go' ? await goLoadgen(join(root, '.cache'), dir, { url, caPem: ca.certPem, body }) : undefined;
+      generatorUsed = go ? "Go's net/http (bench/webhook/loadgen)" : 'autocannon and the Node open-loop client';
+      const closedLoop = (seconds: number) => (go ? go.closed(connections, seconds) : cannon(url, body, seconds));
       const rss = sampleRss(server.pid!);
-      await cannon(url, body, 2); // warm-up
-      const cpuBefore = { server: cpuSeconds(server.pid!), client: process.cpuUsage(), wall: process.hrtime.bigint() };
-      const thr = await cannon(url, body, durationS);
+      await closedLoop(2); // warm-up
+      const cpuBefore = { server: cpuSeconds(server.pid!), client: process.cpuUsage(), children: childrenCpuSeconds(), wall: process.hrtime.bigint() };
+      const thr = await closedLoop(durationS);
       const wallS = Number(process.hrtime.bigint() - cpuBefore.wall) / 1e9;
       const serverCpuS = cpuSeconds(server.pid!) - cpuBefore.server;
       const clientCpu = process.cpuUsage(cpuBefore.client);
-      const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
-      const lat: LatencySummary = await runOpenLoop({ url: `${url}/mutate`, body, ca: ca.certPem, rate, durationMs: durationS * 1000 });
+      const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6 + (childrenCpuSeconds() - cpuBefore.children);
+      const lat: LatencySummary = go ? await go.open(rate, durationS) : await runOpenLoop({ url: `${url}/mutate`, body, ca: ca.certPem, rate, durationMs: durationS * 1000 });
       const maxRss = rss.stop();
       peakRss = Math.max(peakRss, maxRss);
       rows.push([shape.label, String(Buffer.byteLength(body)), sample, thr.rps.toFixed(0), String(thr.failed), `${((100 * serverCpuS) / wallS).toFixed(0)}%`, `${((100 * clientCpuS) / wallS).toFixed(0)}%`, (thr.total / serverCpuS).toFixed(0), lat.p50Ms.toFixed(3), lat.p99Ms.toFixed(3), lat.p999Ms.toFixed(3), lat.maxMs.toFixed(2), String(lat.errors), maxRss.toFixed(1)]);
     }
     printTable(['review', 'bytes', 'answer', 'req/s', 'failed', 'srv CPU', 'gen CPU', 'req/CPU-s', 'p50 ms', 'p99 ms', 'p999 ms', 'max ms', 'lat err', 'max RSS MiB'], rows);
-    console.log(`\n(req/s: autocannon, ${connections} keep-alive connections, ${durationS} s; srv/gen CPU: share of a core used by the server / the load generator meanwhile;`);
+    console.log(`\n(load generator: ${generatorUsed}; req/s: ${connections} keep-alive connections, ${durationS} s; srv/gen CPU: share of a core used by the server / the load generator meanwhile;`);
     console.log(` req/CPU-s: requests per second of server CPU, the throughput of one uncontended core; latency: open loop at ${rate} req/s for ${durationS} s)`);
     console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (other processes on these cores skew wall-clock figures)`);
     const tenKiB = rows.find((r) => r[0] === '10 KiB');
@@ -164,6 +173,12 @@ async function sanity(url: string, ca: string, body: string): Promise<string> {
 async function cannon(url: string, body: string, seconds: number): Promise<{ rps: number; total: number; failed: number }> {
   const result = await autocannon({ url: `${url}/mutate`, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json' }, body });
   return { rps: result.requests.average, total: result.requests.total, failed: result.non2xx + result.errors + result.timeouts };
+}
+
+/** User + system CPU time of this process's reaped children (the Go load generator runs), from /proc/self/stat. */
+function childrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 /** User + system CPU time of a process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
