@@ -3,13 +3,18 @@
  * of every function that ran while the snapshot was built, and a function that did not run is
  * compiled at its first call in every pod; so the build rehearses a whole init run:
  *
- * - every module an agent run may import is evaluated (the AgentConfig's zod schemas built,
- *   pino and handlebars loaded);
+ * - the modules of a run are evaluated (the AgentConfig's zod schemas built, pino loaded, the go
+ *   engine);
  * - `runAgent` runs once, in init mode at trace level, with the config in a made-up environment,
  *   a token file and destinations in a temporary directory (removed after), logs to nowhere, and
- *   the real auth manager, secret store and Vault client over an in-memory Vault: a go and a
- *   handlebars template rendered and written, the token sink written;
+ *   the real auth manager, secret store and Vault client over an in-memory Vault: a go template
+ *   rendered and written, the token sink written;
  * - the socket transport's response parser reads made-up answers.
+ *
+ * Not the handlebars engine: handlebars (and yaml, for its helpers) would add ~450 KB to the heap
+ * every start deserializes (~3 ms), for templates that few agents have (vault-k8s's default engine
+ * is go). An agent with handlebars templates evaluates and compiles it at its first use, as
+ * agent.js does.
  *
  * Nothing of the machine that builds may be kept: the run gets its own environment object (the
  * process's is never read), no signal handler, and leaves no timer, socket or file behind (the
@@ -58,8 +63,7 @@ function rehearsalConfig(): AgentConfigInput {
     auth: { method: 'token_file', tokenFilePath: '/token' },
     sinks: [{ path: '/home/vault/.vault-token' }],
     templates: [
-      { name: 'go', destination: '/secrets/go', engine: 'go', contents: '{{ with secret "kv/app" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}' },
-      { name: 'handlebars', destination: '/secrets/handlebars', engine: 'handlebars', perms: 0o640, contents: '{{#with (secret "kv/data/app")}}{{Data.data.username}}{{/with}}' },
+      { name: 'go', destination: '/secrets/go', engine: 'go', perms: 0o640, contents: '{{ with secret "kv/app" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}' },
     ],
     log: { level: 'trace', format: 'json' },
   };
@@ -69,7 +73,6 @@ export async function warmUp(): Promise<void> {
   await Promise.all([
     import('../run/create-components.js'),
     import('../templates/go/go-engine.js'),
-    import('../templates/handlebars/handlebars-engine.js'),
   ]);
   await rehearseInitRun();
   await readAnswers();
