@@ -8,7 +8,7 @@
  * 3. the blob test-started (`-- --help`) with that binary;
  * 4. `agent.blob.id`: the binary's size and mtime, which agent.sh compares with the `node` it is
  *    about to run (a blob only works with the binary that built it);
- * 5. agent.sh copied next to them.
+ * 5. agent.sh copied next to them, and undici's source into chunks/ (see undiciFromFile).
  *
  * Built-in modules that Node 20 cannot keep in a snapshot (`node:http` fails to load while
  * building, `node:tls` aborts the build, `child_process`, `worker_threads`, `module`,
@@ -19,9 +19,9 @@
  * deserialized snapshot, so no import may stay external: the bundle must not contain one.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 /** Built-ins loaded on first use instead of while building the snapshot. */
@@ -64,22 +64,34 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+/** Where undici's source goes, relative to agent.blob (the image copies dist/chunks/ whole). */
+export const UNDICI_SOURCE = 'chunks/agent-snapshot-undici.cjs';
+
 /**
- * undici (only for an HTTP proxy) kept as one string of CommonJS source, compiled when first
- * used: as a string it costs the snapshot one object instead of thousands of functions (~4 ms of
- * every start).
+ * undici (only for an HTTP proxy) stays out of the snapshot: bundled as one CommonJS file next to
+ * the blob ({@link UNDICI_SOURCE}), read and compiled when first used. In the heap it would be
+ * thousands of functions (~4 ms of every start); even as one string in the bundle it was half of
+ * the script's source (~0.5 MB) that every start deserializes and checksums (~1 ms).
  */
-function undiciAsSource(root: string): Plugin {
+function undiciFromFile(root: string, outdir: string): Plugin {
   return {
-    name: 'undici-as-source',
+    name: 'undici-from-file',
     setup(builder) {
-      builder.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-source' }));
-      builder.onLoad({ filter: /.*/, namespace: 'undici-source' }, async () => {
+      builder.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-file' }));
+      builder.onLoad({ filter: /.*/, namespace: 'undici-file' }, async () => {
         const bundled = await build({ absWorkingDir: root, entryPoints: ['undici'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, write: false, logLevel: 'warning' });
-        const source = bundled.outputFiles[0]?.text ?? '';
+        mkdirSync(join(outdir, dirname(UNDICI_SOURCE)), { recursive: true });
+        writeFileSync(join(outdir, UNDICI_SOURCE), bundled.outputFiles[0]?.text ?? '');
+        // `node --snapshot-blob B …` (agent.sh) leaves B in execArgv.
         const load = `(() => {
+  const { dirname, join, resolve } = require('node:path');
+  const args = process.execArgv;
+  const at = args.indexOf('--snapshot-blob');
+  const blob = at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--snapshot-blob='))?.slice('--snapshot-blob='.length);
+  if (blob === undefined) throw new Error('undici is read from next to the snapshot blob, and this process was not started from one');
+  const file = join(dirname(resolve(blob)), ${JSON.stringify(UNDICI_SOURCE)});
   const module = { exports: {} };
-  require('node:vm').runInThisContext('(function (module, exports, require) {' + ${JSON.stringify(source)} + '\\n})', { filename: 'undici.cjs' })(module, module.exports, require);
+  require('node:vm').runInThisContext('(function (module, exports, require) {' + require('node:fs').readFileSync(file, 'utf8') + '\\n})', { filename: file })(module, module.exports, require);
   return module.exports;
 })()`;
         return { contents: standIn(load), loader: 'js' };
@@ -118,7 +130,7 @@ export async function buildAgentSnapshot(options: AgentSnapshotOptions): Promise
       format: 'cjs',
       minify: true,
       logLevel: 'warning',
-      plugins: [lazyBuiltins, undiciAsSource(options.root)],
+      plugins: [lazyBuiltins, undiciFromFile(options.root, outdir)],
     });
     const source = readFileSync(entry, 'utf8');
     const external = /\bimport\((["'])([^"'\\]+)\1\)/.exec(source);
