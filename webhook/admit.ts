@@ -29,9 +29,13 @@ type Analysis =
 /** An analysis and the annotation values it was made from, in order. */
 export type WorkloadAnalysis = Analysis & { values: readonly string[] };
 
-/** Annotation sets remembered per admit function: the replicas of a few hundred workloads. */
+/**
+ * Annotation sets remembered per admit function: the replicas of a few hundred workloads, and at
+ * most 16 Mi characters of analyses, each weighed at three times its annotation text (the values,
+ * the spec and templates made from them, the agent configs), whatever pods anyone creates.
+ */
 const MAX_WORKLOADS = 512;
-const MAX_WORKLOAD_KEY_CHARS = 4 * 1024 * 1024;
+const MAX_WORKLOAD_WEIGHT = 16 * 1024 * 1024;
 
 /**
  * The admission decision, remembering the annotation analysis of recent workloads. Results are
@@ -39,7 +43,7 @@ const MAX_WORKLOAD_KEY_CHARS = 4 * 1024 * 1024;
  * (matched exactly, every name and value, in order) and this function's fixed configuration.
  */
 export function createAdmit(config: AdmitConfig): Admit {
-  const workloads = new BoundedLru<WorkloadAnalysis>(MAX_WORKLOADS, MAX_WORKLOAD_KEY_CHARS);
+  const workloads = new BoundedLru<WorkloadAnalysis>(MAX_WORKLOADS, MAX_WORKLOAD_WEIGHT);
   return (request) => admit(request, config, workloads);
 }
 
@@ -63,7 +67,7 @@ export function admit(request: AdmissionRequest, config: AdmitConfig, workloads?
   let analysis = key === undefined ? undefined : workloads?.get(key.fingerprint);
   if (analysis === undefined || !sameValues(analysis.values, key?.values)) {
     analysis = { ...analyseAnnotations(gate.annotations, config), values: key?.values ?? [] };
-    if (key !== undefined) workloads?.set(key.fingerprint, analysis);
+    if (key !== undefined) workloads?.set(key.fingerprint, analysis, key.fingerprint.length + 3 * key.valueChars);
   }
   if (!analysis.ok) return { ...analysis.outcome, warnings: [...analysis.outcome.warnings] };
   const { sources, configs, warnings } = analysis;
@@ -110,17 +114,19 @@ function analyseAnnotations(annotations: Record<string, unknown>, config: AdmitC
  * its value, unambiguously (length-prefixed), and a hit counts only if every value is equal too.
  * Undefined when a value is not a string: such pods take the uncached path (and are denied).
  */
-function annotationSetKey(annotations: Record<string, unknown>): { fingerprint: string; values: string[] } | undefined {
+function annotationSetKey(annotations: Record<string, unknown>): { fingerprint: string; values: string[]; valueChars: number } | undefined {
   let fingerprint = '';
+  let valueChars = 0;
   const values: string[] = [];
   for (const name in annotations) {
     if (!Object.hasOwn(annotations, name)) continue;
     const value = annotations[name];
     if (typeof value !== 'string') return undefined;
     fingerprint += `${name.length}:${name}${value.length};`;
+    valueChars += value.length;
     values.push(value);
   }
-  return { fingerprint, values };
+  return { fingerprint, values, valueChars };
 }
 
 function sameValues(known: readonly string[], values: readonly string[] | undefined): boolean {

@@ -89,7 +89,8 @@ export function patchJson(patch: readonly Operation[]): string {
 
 /** Strings at least this long have their JSON form remembered. */
 const LONG_STRING = 512;
-const longStringJson = new BoundedLru<string>(1_024, 32 * 1024 * 1024);
+/** Weighed at key and JSON form together: at most about 16 MiB of one-byte text. */
+const longStringJson = new BoundedLru<string>(1_024, 16 * 1024 * 1024);
 
 type JsonRecord = Record<string, unknown>;
 
@@ -116,7 +117,7 @@ function envVarJson(variable: unknown): string {
   const plain = typeof name === 'string' && typeof value === 'string' && keys.length === 2 && keys[0] === 'name' && keys[1] === 'value';
   if (!plain || value.length < LONG_STRING) return JSON.stringify(variable);
   let json = longStringJson.get(value);
-  if (json === undefined) longStringJson.set(value, (json = JSON.stringify(value)));
+  if (json === undefined) longStringJson.set(value, (json = JSON.stringify(value)), value.length + json.length);
   return `{"name":${JSON.stringify(name)},"value":${json}}`;
 }
 

@@ -37,6 +37,17 @@ describe('BoundedLru', () => {
     expect(lru.get('cccc')).toBe('z');
   });
 
+  it('counts a given weight instead of the key length when one is passed', () => {
+    const lru = new BoundedLru<string>(100, 100);
+    lru.set('a', 'big', 60);
+    lru.set('b', 'big too', 60); // 120 in all: a goes
+    expect(lru.get('a')).toBeUndefined();
+    expect(lru.get('b')).toBe('big too');
+    lru.set('c', 'too big alone', 101);
+    expect(lru.get('c')).toBeUndefined();
+    expect(lru.get('b')).toBe('big too');
+  });
+
   it('does not remember a key larger than the whole bound, and keeps what it had', () => {
     const lru = new BoundedLru<string>(100, 10);
     lru.set('abc', 'kept');
