@@ -36,6 +36,12 @@ export interface RenderLoopOptions {
   debounceMs?: number;
   /** @default MAX_DISCOVERY_PASSES */
   maxPasses?: number;
+  /**
+   * A complete round ends the run (init mode): the store is then not asked to keep that round's
+   * secrets fresh, which would only start a refresher per secret to stop at once (~4 ms for 50
+   * templates). An incomplete round still tracks them: failed secrets are re-fetched. @default false
+   */
+  endsWhenComplete?: boolean;
 }
 
 export interface CommandFailure {
@@ -96,7 +102,9 @@ export function createRenderLoop(options: RenderLoopOptions): RenderLoop {
 
   async function writeAndRunCommands(results: TemplateResult[]): Promise<RenderRound> {
     const written = await Promise.all(results.map((result, index) => applyResult(index, result)));
-    store.track(trackedRequests(results));
+    // Commands do not change a template's state: this is the round's `complete`.
+    const complete = statuses.every((status) => status.state === TemplateState.rendered);
+    if (!(options.endsWhenComplete === true && complete)) store.track(trackedRequests(results));
     const changed = templates.filter((_, index) => written[index]).map((t) => t.config);
     const commandFailures: CommandFailure[] = [];
     for (const planned of planCommands(changed)) {
@@ -116,7 +124,7 @@ export function createRenderLoop(options: RenderLoopOptions): RenderLoop {
     }
     const failures = statuses.filter((status) => status.state !== TemplateState.rendered).map((status) => ({ ...status }));
     return {
-      complete: failures.length === 0,
+      complete,
       allRenderedOnce: allRenderedOnce(statuses),
       written: changed.map((t) => t.name),
       failures,

@@ -12,7 +12,7 @@
  * which is what log collectors parse; a text formatter would be one more thing to keep free of
  * secrets for no reader that needs it.
  */
-import type { AgentConfig } from '../../contract/agent-config/index.js';
+import { AgentMode, type AgentConfig } from '../../contract/agent-config/index.js';
 import { formatMetrics } from '../observe/agent-metrics.js';
 import { startAgentEndpoints, type RunningEndpoints } from '../observe/agent-endpoints.js';
 import { createLogger, serializeError, type Logger } from '../observe/logger.js';
@@ -90,7 +90,7 @@ async function runWith(config: AgentConfig, rootDir: string | undefined, compone
     return 2;
   }
   const env = rootDir === undefined ? host.env : { ...host.env, [ROOT_DIR_ENV_VAR]: rootDir };
-  const loop = createRenderLoop({ templates: compiled.templates, store: components.store, logger, env });
+  const loop = createRenderLoop({ templates: compiled.templates, store: components.store, logger, env, endsWhenComplete: config.mode === AgentMode.init });
   const stopListeners = new Set<(request: StopRequest) => void>();
   const requestStop = (request: StopRequest): void => stopListeners.forEach((listener) => listener(request));
 

@@ -57,6 +57,18 @@ describe('the render loop', () => {
     expect(store.trackCalls.at(-1)).toEqual([read('kv/a'), read('kv/pointer'), read('kv/b')]);
   });
 
+  it('with endsWhenComplete (init mode), tracks nothing after a complete round, but still after an incomplete one', async () => {
+    const { logger } = aCapturingLogger();
+    const loop = createRenderLoop({ templates: [simple('a', 'kv/a')], store, logger, env: {}, endsWhenComplete: true });
+    expect(await loop.renderAll()).toMatchObject({ complete: true });
+    expect(store.trackCalls).toEqual([]);
+
+    store.change(read('kv/a'), { kind: 'error', message: 'permission denied' });
+    expect(await loop.renderAll()).toMatchObject({ complete: false });
+    // The failed secret stays tracked, so the store fetches it again.
+    expect(store.trackCalls).toEqual([[read('kv/a')]]);
+  });
+
   it('gives up on a template whose data never arrives after a bounded number of passes', async () => {
     const never = aFakeTemplate({ name: 'never', destination: join(dir, 'never') }, () => [read(`kv/x-${Math.random()}`)], () => 'x');
     const { logger, lines } = aCapturingLogger();
