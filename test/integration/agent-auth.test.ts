@@ -75,6 +75,12 @@ async function countAudited(path: string, policy?: string): Promise<number> {
   return entries.filter((entry) => entry.request.path === path && (policy === undefined || entry.auth?.policies?.includes(policy))).length;
 }
 
+/** OpenBao may still be writing the last audit line: wait briefly for `expected` entries, then count. */
+async function countAuditedSettled(path: string, expected: number): Promise<number> {
+  await waitFor(async () => ((await countAudited(path)) >= expected ? true : undefined), { what: `${expected} audited ${path} requests`, timeoutMs: 5_000 }).catch(() => undefined);
+  return countAudited(path);
+}
+
 async function file(name: string, content: string): Promise<string> {
   const path = join(work, name);
   await writeFile(path, content, { mode: 0o600 });
@@ -114,7 +120,7 @@ describe('agent auth methods against OpenBao', () => {
     expect(second).not.toBe(first);
     expect(await displayName(client, second)).toContain('second');
     await waitFor(async () => ((await readFile(sinks[1]!.path, 'utf8')) === second ? true : undefined), { what: 'the sink to hold the new token', timeoutMs: 5_000 });
-    expect(await countAudited('auth/kubernetes/login')).toBe(2);
+    expect(await countAuditedSettled('auth/kubernetes/login', 2)).toBe(2);
   });
 
   it('jwt: logs in with the JWT file, removes it after reading, and logs in again with the JWT it kept', async () => {
@@ -129,7 +135,7 @@ describe('agent auth methods against OpenBao', () => {
     await revoke(first);
     manager.reportInvalid(first);
     expect(await readsTheSecret(client, await manager.token())).toBe(true);
-    expect(await countAudited(`auth/${jwt.path}/login`)).toBe(2);
+    expect(await countAuditedSettled(`auth/${jwt.path}/login`, 2)).toBe(2);
   });
 
   it('approle: logs in with the role-ID and secret-ID files', async () => {
