@@ -262,3 +262,131 @@ describe('auth manager: reported tokens, revocation, stop', () => {
     expect(log.lines().map((line) => line.msg)).toContain('authenticated');
   });
 });
+
+describe('auth manager: a token at hand before the first login answered (token_file)', () => {
+  /** A method like token_file: it has its token at once, and each login's answer comes when the test says. */
+  function earlyMethod(tokens: string[]): { method: LoginMethod; answers: Array<{ resolve(): void; reject(error: unknown): void }> } {
+    const answers: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+    let attempt = 0;
+    const method: LoginMethod = {
+      name: 'token_file',
+      login(_client, signal, onToken) {
+        const token = tokens[Math.min(attempt++, tokens.length - 1)] as string;
+        onToken?.(token);
+        return new Promise((resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+          answers.push({ resolve: () => resolve({ token, accessor: 'a', leaseDurationSeconds: 3_600, renewable: true, policies: ['default'] }), reject });
+        });
+      },
+      close: async () => {},
+    };
+    return { method, answers };
+  }
+  const refused = (): unknown => httpError({ method: 'GET', path: 'auth/token/lookup-self' }, 403, ['permission denied']);
+
+  it('hands the token out at once; publishes it (sinks, firstLogin, authenticated) only once the login answered', async () => {
+    const { method, answers } = earlyMethod(['file-token']);
+    const { manager, sinkWrites, log } = start({ method });
+    let loggedIn = false;
+    void manager.firstLogin().then(() => (loggedIn = true));
+    await manager.firstToken();
+    expect(await manager.token()).toBe('file-token');
+    await settle();
+    expect(loggedIn).toBe(false);
+    expect(sinkWrites).toEqual([]);
+    expect(manager.stats()).toMatchObject({ authenticated: false, logins: 0 });
+    answers[0]?.resolve();
+    await manager.firstLogin();
+    expect(sinkWrites).toEqual(['file-token']);
+    expect(manager.stats()).toMatchObject({ authenticated: true, logins: 1 });
+    expect(log.lines().map((line) => line.msg)).toContain('authenticated');
+  });
+
+  it('a request refused meanwhile waits for the login, with no lookup of its own; a confirmed token comes back (a policy denial)', async () => {
+    const { method, answers } = earlyMethod(['file-token']);
+    const { manager, vault } = start({ method });
+    expect(await manager.token()).toBe('file-token');
+    manager.reportInvalid('file-token');
+    expect(manager.current()).toBeUndefined();
+    let next: string | undefined;
+    void manager.token().then((token) => (next = token), () => undefined);
+    await settle();
+    expect(next).toBeUndefined();
+    answers[0]?.resolve();
+    await settle();
+    expect(next).toBe('file-token');
+    expect(vault.count('GET auth/token/lookup-self')).toBe(0);
+  });
+
+  it('a refused first login makes the token invalid: callers wait for the next login, which hands out nothing before it answers', async () => {
+    const { method, answers } = earlyMethod(['revoked-token', 'new-token']);
+    const { manager, clock, sinkWrites, log } = start({ method });
+    expect(await manager.token()).toBe('revoked-token');
+    manager.reportInvalid('revoked-token');
+    let next: string | undefined;
+    void manager.token().then((token) => (next = token), () => undefined);
+    answers[0]?.reject(refused());
+    await settle();
+    expect(manager.current()).toBeUndefined();
+    expect(manager.lastFailure()).toBe('status 403');
+    expect(log.lines().map((line) => line.msg)).toContain('error authenticating');
+    await clock.advance(1 * S);
+    expect(answers).toHaveLength(2);
+    await settle();
+    expect(next).toBeUndefined();
+    expect(manager.current()).toBeUndefined();
+    answers[1]?.resolve();
+    await manager.firstLogin();
+    expect(next).toBe('new-token');
+    expect(sinkWrites).toEqual(['new-token']);
+  });
+
+  it('with exitOnError a refused first login is fatal, as before: firstToken, firstLogin and waiting callers reject', async () => {
+    const { method, answers } = earlyMethod(['revoked-token']);
+    const { manager, sinkWrites } = start({ method, exitOnError: true });
+    const fatal: unknown[] = [];
+    manager.onFatal((error) => fatal.push(error));
+    expect(await manager.token()).toBe('revoked-token');
+    manager.reportInvalid('revoked-token');
+    const waiting = manager.token();
+    answers[0]?.reject(refused());
+    await expect(manager.firstLogin()).rejects.toMatchObject({ status: 403 });
+    await expect(waiting).rejects.toMatchObject({ status: 403 });
+    await expect(manager.token()).rejects.toMatchObject({ status: 403 });
+    expect(fatal).toHaveLength(1);
+    expect(sinkWrites).toEqual([]);
+  });
+
+  it('does not revoke a token no login confirmed', async () => {
+    const { method } = earlyMethod(['file-token']);
+    const { manager, vault } = start({ method });
+    await manager.firstToken();
+    await manager.revokeSelf();
+    expect(vault.count('PUT auth/token/revoke-self')).toBe(0);
+  });
+
+  it('a method without an early token: firstToken resolves with the login, before the sinks are written', async () => {
+    const clock = manualClock();
+    const vault = memoryVault(clock);
+    let release: () => void = () => undefined;
+    const sinks: TokenSinkWriter = { write: () => new Promise<void>((resolve) => (release = resolve)), stop: async () => {} };
+    const manager = createAuthManager({
+      client: vault,
+      method: testLogin,
+      auth: { method: 'kubernetes', namespace: undefined, minBackoffMs: 1_000, maxBackoffMs: 300_000, exitOnError: false },
+      sinks,
+      logger: capturedLogger().logger,
+      clock,
+      random: () => 0,
+    });
+    running = manager;
+    let loggedIn = false;
+    void manager.firstLogin().then(() => (loggedIn = true));
+    await manager.firstToken();
+    expect(await manager.token()).toBe('token-1');
+    await settle();
+    expect(loggedIn).toBe(false);
+    release();
+    await manager.firstLogin();
+  });
+});
