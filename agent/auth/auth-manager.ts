@@ -8,14 +8,6 @@
  * `lookup-self` tells a revoked token from a policy denial — one lookup however many requests
  * report it meanwhile), `invalid` (callers wait for the next login, made once per token). A token
  * near its end stays valid until it expires or the next login replaces it.
- *
- * The very first login attempt may hand its token out before the login confirms it
- * (`unconfirmed`): `token_file` has its token once the file is read, and its `lookup-self` only
- * tells whether the token is alive and for how long. Reads then overlap that lookup. A request
- * refused meanwhile waits for the login's answer (`confirming`) instead of a lookup of its own;
- * a failed login makes the token `invalid`, as a refused check would, and goes on as a failed
- * login always did (backoff and retry, or the fatal error with `exitOnError`). Only a confirmed
- * login is published: counted, logged, written to the sinks, and what `firstLogin()` waits for.
  */
 import type { AuthConfig } from '../../contract/agent-config/index.js';
 import { systemClock, type Clock, type Random } from '../lease/clock.js';
@@ -72,12 +64,6 @@ export interface AuthManager extends TokenProvider {
   readonly tokens: TokenProvider;
   /** Resolves after the first login once every sink holds the token; rejects on a fatal login error. */
   firstLogin(): Promise<void>;
-  /**
-   * Resolves once `token()` first has a token to give: as soon as the first login attempt has one
-   * (before `lookup-self` confirms a `token_file` token, and before the sinks are written);
-   * rejects with `firstLogin()`.
-   */
-  firstToken(): Promise<void>;
   stats(): AuthStats;
   /** Why the last login failed, while there is no usable token; safe to log. */
   lastFailure(): string | undefined;
@@ -88,8 +74,7 @@ export interface AuthManager extends TokenProvider {
 interface CurrentToken {
   token: string;
   expiresMs: number | undefined;
-  /** `unconfirmed`, `confirming`: handed out by the first login attempt before it answered (see above). */
-  state: 'valid' | 'checking' | 'invalid' | 'unconfirmed' | 'confirming';
+  state: 'valid' | 'checking' | 'invalid';
 }
 
 /** Creates the manager and starts logging in. */
@@ -109,33 +94,18 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
   let rejectFirst!: (error: unknown) => void;
   const first = new Promise<void>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
   first.catch(() => undefined); // rejection is reported through firstLogin() / onFatal
-  let resolveFirstToken!: () => void;
-  let rejectFirstToken!: (error: unknown) => void;
-  const firstToken = new Promise<void>((resolve, reject) => ((resolveFirstToken = resolve), (rejectFirstToken = reject)));
-  firstToken.catch(() => undefined);
 
   const usable = (entry = current): entry is CurrentToken =>
-    entry !== undefined && (entry.state === 'valid' || entry.state === 'unconfirmed') && (entry.expiresMs === undefined || clock.now() < entry.expiresMs);
+    entry !== undefined && entry.state === 'valid' && (entry.expiresMs === undefined || clock.now() < entry.expiresMs);
   const wake = () => {
     if (usable()) waiters.resolveAll(current!.token);
   };
 
-  /** The first login attempt's token, before the attempt answered. */
-  function handOutUnconfirmed(token: string): void {
-    if (current !== undefined || stopping.signal.aborted) return;
-    current = { token, expiresMs: undefined, state: 'unconfirmed' };
-    resolveFirstToken();
-    wake();
-  }
-
   async function loginWithBackoff(): Promise<AuthResult> {
     for (let failures = 1; ; failures++) {
       try {
-        const early = stats.logins === 0 && failures === 1 ? handOutUnconfirmed : undefined;
-        return await method.login(client, stopping.signal, early);
+        return await method.login(client, stopping.signal);
       } catch (error) {
-        // An unconfirmed token is refused with its login: callers wait for the next one.
-        if (current?.state === 'unconfirmed' || current?.state === 'confirming') current.state = 'invalid';
         if (stopping.signal.aborted) throw error;
         stats.loginFailures++;
         stats.consecutiveFailures = failures;
@@ -155,10 +125,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
     failure = undefined;
     logger.info({ method: method.name, ttlSeconds: result.leaseDurationSeconds, renewable: result.renewable, policies: result.policies }, 'authenticated');
     const written = sinks?.write(result.token) ?? Promise.resolve();
-    if (stats.logins === 1) {
-      resolveFirstToken();
-      void written.then(resolveFirst);
-    }
+    if (stats.logins === 1) void written.then(resolveFirst);
     for (const listener of newTokenListeners) {
       try {
         listener(result.token);
@@ -214,7 +181,6 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       stopping.abort();
       waiters.rejectAll(error);
       rejectFirst(error);
-      rejectFirstToken(error);
       for (const listener of fatalListeners) listener(error);
     }
   }
@@ -254,11 +220,6 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
     current: () => (usable() ? current!.token : undefined),
     reportInvalid(token) {
       const entry = current;
-      // The first login's own answer tells whether an unconfirmed token is alive: wait for it.
-      if (entry?.token === token && entry.state === 'unconfirmed' && !stopping.signal.aborted) {
-        entry.state = 'confirming';
-        return;
-      }
       // Reports of a token being checked, already replaced or known invalid change nothing.
       if (entry === undefined || entry.token !== token || entry.state !== 'valid' || stopping.signal.aborted) return;
       entry.state = 'checking';
@@ -273,15 +234,13 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       // Stop first: a renewal refused after the revocation would otherwise log in again.
       await halt();
       current = undefined;
-      // A token no login confirmed was never published (nor is it known to be alive).
-      if (entry === undefined || entry.state === 'invalid' || entry.state === 'unconfirmed' || entry.state === 'confirming') return;
+      if (entry === undefined || entry.state === 'invalid') return;
       await client.request({ method: 'PUT', path: 'auth/token/revoke-self', token: entry.token, namespace: auth.namespace });
       logger.info('revoked the auth token');
     },
     stop: halt,
     firstLogin: () => first,
-    firstToken: () => firstToken,
-    stats: () => ({ ...stats, authenticated: usable() && current!.state === 'valid' }),
+    stats: () => ({ ...stats, authenticated: usable() }),
     lastFailure: () => (usable() ? undefined : failure),
     onFatal(listener) {
       fatalListeners.add(listener);

@@ -17,13 +17,6 @@ export interface AgentAuth {
    * failed for good (`auth.exitOnError`). The same promise on every call.
    */
   firstLogin(): Promise<void>;
-  /**
-   * Resolves once a token is at hand for reads, which may be before `firstLogin()` (a token file's
-   * token before `lookup-self` answered; any token before the sinks are written); rejects with
-   * `firstLogin()`. Rendering starts then; the run's exit decisions wait for `firstLogin()`.
-   * @default firstLogin
-   */
-  firstToken?(): Promise<void>;
   stats(): AuthStats;
   /** Why the last login failed, while not logged in; safe to log. */
   lastFailure(): string | undefined;

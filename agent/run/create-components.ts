@@ -26,7 +26,6 @@ export async function createComponents(config: AgentConfig, logger: Logger, opti
     auth: {
       tokens: manager,
       firstLogin: () => manager.firstLogin(),
-      firstToken: () => manager.firstToken(),
       stats: () => manager.stats(),
       lastFailure: () => manager.lastFailure(),
       onFatal: (listener) => manager.onFatal(listener),

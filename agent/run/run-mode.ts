@@ -3,11 +3,6 @@
  * change; turn rounds, stop requests and the init deadline into events; on the first exit
  * decision stop rendering, optionally wait the revoke grace and revoke the token, stop the
  * store's and the auth manager's timers, and hand back the exit code.
- *
- * Rendering starts as soon as a token is at hand (`firstToken`), so the first reads overlap the
- * rest of the first login (a token file's `lookup-self`, writing the token sinks). Rounds count
- * only once logged in (`firstLogin`): a round that ends before is held and decided on then, so an
- * init run never exits before its sinks are written, and a login that fails decides as before.
  */
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../../contract/agent-config/index.js';
@@ -60,14 +55,12 @@ export function startMode(options: RunModeOptions): RunningMode {
   };
 
   let announced = false;
-  let heldRound: LifecycleEvent | undefined;
   loop.onRound((round) => {
     if (!announced && round.allRenderedOnce) {
       announced = true;
       logger.info({ templates: config.templates.length }, 'every template rendered');
     }
-    if (loggedIn) dispatch(roundEvent(round));
-    else heldRound = roundEvent(round);
+    dispatch(roundEvent(round));
   });
   options.onStop((request) => {
     if (decided === undefined) dispatch({ kind: 'stop', ...request });
@@ -85,23 +78,15 @@ export function startMode(options: RunModeOptions): RunningMode {
   auth.firstLogin().then(
     () => {
       loggedIn = true;
-      if (heldRound !== undefined) dispatch(heldRound);
-      heldRound = undefined;
+      if (decided !== undefined) return;
+      logger.info({ templates: config.templates.length }, 'logged in to Vault; rendering templates');
+      loop.watch();
+      loop.renderAll().catch((error: unknown) => dispatch({ kind: 'fatal', reason: `rendering failed unexpectedly (${String(serializeError(error)['type'])})` }));
     },
     (error: unknown) => {
       const err = serializeError(error);
       dispatch({ kind: 'fatal', reason: `login to Vault failed and auth.exitOnError is set (${String(err['message'] ?? err['code'] ?? err['type'])})` });
     },
-  );
-  // Registered after firstLogin's handlers: without firstToken both are the same promise.
-  (auth.firstToken?.() ?? auth.firstLogin()).then(
-    () => {
-      if (decided !== undefined) return;
-      logger.info({ templates: config.templates.length }, 'token at hand; rendering templates');
-      loop.watch();
-      loop.renderAll().catch((error: unknown) => dispatch({ kind: 'fatal', reason: `rendering failed unexpectedly (${String(serializeError(error)['type'])})` }));
-    },
-    () => undefined, // reported through firstLogin
   );
 
   const done = decision.then(async (exit) => {

@@ -17,9 +17,8 @@ export function createTokenFileLogin(auth: TokenFileAuth, logger: Logger): Login
   const tokenFile = new CachedCredential({ path: auth.tokenFilePath, what: 'Vault token', logger });
   return {
     name: auth.method,
-    async login(client, signal, onToken) {
+    async login(client, signal) {
       const token = await tokenFile.read();
-      onToken?.(token);
       const lookup = await client.request({ method: 'GET', path: LOOKUP_SELF, token, namespace: auth.namespace, signal });
       return authResultFromLookup(lookup, token);
     },

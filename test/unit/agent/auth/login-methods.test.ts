@@ -182,15 +182,6 @@ describe('token_file login', () => {
     const client = recordingClient({ 'GET auth/token/lookup-self': () => aSecret({ data: { id: 'root', ttl: 0, renewable: false, policies: ['root'] } }) });
     expect(await method({ method: 'token_file', tokenFilePath }).login(client)).toMatchObject({ leaseDurationSeconds: 0, renewable: false });
   });
-
-  it('hands the file\'s token to onToken before the lookup is sent', async () => {
-    const tokenFilePath = join(dir, 'token');
-    await writeFile(tokenFilePath, 's.file-token\n');
-    const early: Array<{ token: string; requestsSent: number }> = [];
-    const client = recordingClient({ 'GET auth/token/lookup-self': () => aSecret({ data: { id: 's.file-token', ttl: 60, renewable: true } }) });
-    await method({ method: 'token_file', tokenFilePath }).login(client, undefined, (token) => early.push({ token, requestsSent: client.requests.length }));
-    expect(early).toEqual([{ token: 's.file-token', requestsSent: 0 }]);
-  });
 });
 
 describe('cert login', () => {

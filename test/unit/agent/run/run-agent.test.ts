@@ -38,24 +38,20 @@ const pathEngine: TemplateEngine = {
 
 interface FakeWorld {
   store: FakeStore;
-  /** With `early`: a token is at hand (firstToken), before the login is done. */
-  tokenAtHand(): void;
   login(): void;
   failLogin(error: Error): void;
   revoked: number;
   stopped: string[];
 }
 
-function fakeComponents(world: Partial<{ lastFailure: string; early: boolean }> = {}): { components: AgentComponents; world: FakeWorld } {
+function fakeComponents(world: Partial<{ lastFailure: string }> = {}): { components: AgentComponents; world: FakeWorld } {
   const store = aFakeStore();
   store.vault.set(JSON.stringify(['read', 'kv/app', [], '']), secretValue({ value: 'v1' }));
   let resolveLogin: () => void = () => undefined;
   let rejectLogin: (error: Error) => void = () => undefined;
   const firstLogin = new Promise<void>((resolve, reject) => ((resolveLogin = resolve), (rejectLogin = reject)));
   firstLogin.catch(() => undefined);
-  let resolveToken: () => void = () => undefined;
-  const firstToken = new Promise<void>((resolve) => (resolveToken = resolve));
-  const state: FakeWorld = { store, tokenAtHand: () => resolveToken(), login: () => resolveLogin(), failLogin: (e) => rejectLogin(e), revoked: 0, stopped: [] };
+  const state: FakeWorld = { store, login: () => resolveLogin(), failLogin: (e) => rejectLogin(e), revoked: 0, stopped: [] };
   let loggedIn = false;
   void firstLogin.then(() => (loggedIn = true), () => undefined);
   const components: AgentComponents = {
@@ -69,7 +65,6 @@ function fakeComponents(world: Partial<{ lastFailure: string; early: boolean }> 
         stop: async () => undefined,
       },
       firstLogin: () => firstLogin,
-      ...(world.early === true ? { firstToken: () => Promise.race([firstToken, firstLogin]) } : {}),
       stats: () => ({ authenticated: loggedIn, logins: loggedIn ? 1 : 0, loginFailures: 0 }),
       lastFailure: () => world.lastFailure,
       onFatal: () => () => undefined,
@@ -207,44 +202,6 @@ describe('the agent program', () => {
     world.store.change({ kind: 'read', path: 'kv/app' }, secretValue({ value: 'late' }));
     expect(await result.code).toBe(0);
     expect(await readFile(join(dir, 'vault/secrets/app'), 'utf8')).toBe('value=late\n');
-  });
-
-  it('renders once a token is at hand, but exits 0 only once logged in (the sinks written)', async () => {
-    const { components, world } = fakeComponents({ early: true });
-    const result = run(['--config', await writeConfig(), '--root-dir', dir], components);
-    let code: number | undefined;
-    void result.code.then((c) => (code = c));
-    world.tokenAtHand();
-    await expect.poll(() => readFile(join(dir, 'vault/secrets/app'), 'utf8').catch(() => '')).toBe('value=v1\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(code).toBeUndefined();
-    expect(world.stopped).toEqual([]);
-    world.login();
-    expect(await result.code).toBe(0);
-  });
-
-  it('exits 1 when login fails for good after rendering started with the token at hand', async () => {
-    const { components, world } = fakeComponents({ early: true, lastFailure: 'permission denied' });
-    const result = run(['--config', await writeConfig(), '--root-dir', dir], components);
-    world.tokenAtHand();
-    await expect.poll(() => readFile(join(dir, 'vault/secrets/app'), 'utf8').catch(() => '')).toBe('value=v1\n');
-    world.failLogin(Object.assign(new Error('permission denied'), { code: 'X' }));
-    expect(await result.code).toBe(1);
-    expect(result.lines.some((line) => line.includes('login to Vault failed and auth.exitOnError is set (permission denied)'))).toBe(true);
-  });
-
-  it('in sidecar mode a round that ends before login is decided on once logged in', async () => {
-    const { components, world } = fakeComponents({ early: true });
-    world.store.vault.set(JSON.stringify(['read', 'kv/app', [], '']), { kind: 'error', message: 'permission denied' });
-    const result = run(['--config', await writeConfig({ mode: 'sidecar' }), '--root-dir', dir], components);
-    let code: number | undefined;
-    void result.code.then((c) => (code = c));
-    world.tokenAtHand();
-    await expect.poll(() => result.lines.some((line) => line.includes('template not rendered'))).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(code).toBeUndefined();
-    world.login();
-    expect(await result.code).toBe(1);
   });
 
   it('exits 1 when login fails for good', async () => {
