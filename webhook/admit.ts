@@ -6,7 +6,7 @@
 import type { AgentMode } from '../contract/agent-config/index.js';
 import { goBool, parseAnnotations, type AnnotationProblem } from '../contract/annotations/index.js';
 import type { AdmissionOutcome, AdmissionRequest, Admit, DenyReason } from './admission-types.js';
-import { buildAgentConfigEnv, type AgentConfigSources, type BuildResult } from './agent-config/build-agent-config.js';
+import { buildAgentConfigEnv, type AgentConfigSources } from './agent-config/build-agent-config.js';
 import { BoundedLru } from './bounded-lru.js';
 import { gateRequest, podNamespace, SYSTEM_NAMESPACES } from './decide-skip.js';
 import type { InjectorConfig } from './injector-config.js';
@@ -17,14 +17,14 @@ import { resolveTemplates } from './templates/resolve-templates.js';
 export type AdmitConfig = Pick<InjectorConfig, 'annotationPrefix' | 'injectorDefaults' | 'vaultCaCertPem'>;
 
 /**
- * Everything a pod's annotations decide on their own: the parsed spec, its warnings, the resolved
- * and checked templates, and the agent configurations built from them (by mode and by the few pod
- * facts they depend on). The pods of one workload carry the same annotations, so one analysis
+ * Everything a pod's annotations decide on their own: the parsed spec, its warnings, and the
+ * resolved and checked templates; the agent configurations built from them are remembered per
+ * sources object by `buildAgentConfigEnv`. The pods of one workload carry the same annotations, so one analysis
  * serves every replica; only the pod-specific part (containers, volumes, the diff) runs per pod.
  */
 type Analysis =
   | { ok: false; outcome: AdmissionOutcome & { kind: 'deny' } }
-  | { ok: true; warnings: readonly string[]; sources: AgentConfigSources; configs: Map<string, BuildResult> };
+  | { ok: true; warnings: readonly string[]; sources: AgentConfigSources };
 
 /** An analysis and the annotation values it was made from, in order. */
 export type WorkloadAnalysis = Analysis & { values: readonly string[] };
@@ -64,22 +64,21 @@ export function admit(request: AdmissionRequest, config: AdmitConfig, workloads?
   }
 
   const key = workloads && annotationSetKey(gate.annotations);
-  let analysis = key === undefined ? undefined : workloads?.get(key.fingerprint);
-  if (analysis === undefined || !sameValues(analysis.values, key?.values)) {
+  const cached = key === undefined ? undefined : workloads?.get(key.fingerprint);
+  let analysis = cached !== undefined && key !== undefined && sameValues(cached.values, key.values) ? cached : undefined;
+  if (analysis === undefined) {
     analysis = { ...analyseAnnotations(gate.annotations, config), values: key?.values ?? [] };
     if (key !== undefined) workloads?.set(key.fingerprint, analysis, key.fingerprint.length + 3 * key.valueChars);
   }
   if (!analysis.ok) return { ...analysis.outcome, warnings: [...analysis.outcome.warnings] };
-  const { sources, configs, warnings } = analysis;
+  const { sources, warnings } = analysis;
 
   let tooLarge = false;
   const result = injectIntoPod(gate.pod, {
     spec: sources.spec,
     prefix,
     agentConfigEnv: (mode: AgentMode, facts: PodFacts) => {
-      const configKey = `${mode}\0${facts.serviceAccountTokenPath ?? ''}\0${facts.healthPort ?? ''}`;
-      let built = configs.get(configKey);
-      if (built === undefined) configs.set(configKey, (built = buildAgentConfigEnv(mode, facts, sources)));
+      const built = buildAgentConfigEnv(mode, facts, sources);
       // Fresh objects for each pod: the patch must not share (mutable) objects with the cache.
       if (built.ok) return { ok: true, env: built.env.map((variable) => ({ ...variable })) };
       tooLarge ||= built.code === 'too-large';
@@ -105,7 +104,7 @@ function analyseAnnotations(annotations: Record<string, unknown>, config: AdmitC
     const outcome = deny('invalid-template', describeProblems(templateProblems.map((p) => ({ key: prefix + p.key, message: p.message }))), warnings);
     return { ok: false, outcome };
   }
-  return { ok: true, warnings, sources: { spec, templates, vaultCaCertPem: config.vaultCaCertPem }, configs: new Map() };
+  return { ok: true, warnings, sources: { spec, templates, vaultCaCertPem: config.vaultCaCertPem } };
 }
 
 /**
@@ -129,8 +128,7 @@ function annotationSetKey(annotations: Record<string, unknown>): { fingerprint: 
   return { fingerprint, values, valueChars };
 }
 
-function sameValues(known: readonly string[], values: readonly string[] | undefined): boolean {
-  if (values === undefined) return true; // no cache in use: the analysis was just made
+function sameValues(known: readonly string[], values: readonly string[]): boolean {
   if (known.length !== values.length) return false;
   for (let i = 0; i < known.length; i++) if (known[i] !== values[i]) return false;
   return true;

@@ -8,7 +8,6 @@ import {
   AgentMode,
   parseAgentConfig,
   type AgentConfigInput,
-  type AgentConfigResult,
   type EnvVar,
 } from '../../contract/agent-config/index.js';
 import type { InjectionSpec } from '../../contract/annotations/index.js';
@@ -41,28 +40,23 @@ const LOG_LEVELS: Record<string, 'trace' | 'debug' | 'info' | 'warn' | 'error'> 
 };
 
 /**
- * Validation with the agent's own schema, once per pod: the init and sidecar configs differ only
- * in `mode` and `revokeOnShutdown` (neither has a health endpoint), so the sidecar config is
- * validated and the init config derived from it by construction. A native sidecar is validated
- * on its own (it carries a health endpoint).
+ * Built configs, remembered per sources object and by what else they depend on (mode and pod
+ * facts). The webhook keeps one sources object per workload (see `admit.ts`), so each config is
+ * built, validated with the agent's schema and encoded once per workload, whatever the replicas.
+ * Results are shared: callers copy what they hand on.
  */
-const validatedBySources = new WeakMap<AgentConfigSources, Map<string, AgentConfigResult>>();
-
-function validate(input: AgentConfigInput, facts: AgentConfigFacts, sources: AgentConfigSources): AgentConfigResult {
-  if (input.mode !== AgentMode.init && input.mode !== AgentMode.sidecar) return parseAgentConfig(input);
-  let byFacts = validatedBySources.get(sources);
-  if (byFacts === undefined) validatedBySources.set(sources, (byFacts = new Map()));
-  const key = `${facts.serviceAccountTokenPath ?? ''}\0${facts.healthPort ?? ''}`;
-  let sidecar = byFacts.get(key);
-  if (sidecar === undefined) {
-    sidecar = parseAgentConfig({ ...input, mode: AgentMode.sidecar, revokeOnShutdown: sources.spec.revokeOnShutdown });
-    byFacts.set(key, sidecar);
-  }
-  if (!sidecar.ok || input.mode === AgentMode.sidecar) return sidecar;
-  return { ok: true, config: { ...sidecar.config, mode: AgentMode.init, revokeOnShutdown: false } };
-}
+const builtBySources = new WeakMap<AgentConfigSources, Map<string, BuildResult>>();
 
 export function buildAgentConfigEnv(mode: AgentMode, facts: AgentConfigFacts, sources: AgentConfigSources): BuildResult {
+  let byInputs = builtBySources.get(sources);
+  if (byInputs === undefined) builtBySources.set(sources, (byInputs = new Map()));
+  const key = `${mode}\0${facts.serviceAccountTokenPath ?? ''}\0${facts.healthPort ?? ''}`;
+  let built = byInputs.get(key);
+  if (built === undefined) byInputs.set(key, (built = build(mode, facts, sources)));
+  return built;
+}
+
+function build(mode: AgentMode, facts: AgentConfigFacts, sources: AgentConfigSources): BuildResult {
   const { spec } = sources;
   const { auth, problems } = buildAuth(spec, facts.serviceAccountTokenPath);
   if (problems.length > 0 || auth === undefined) return { ok: false, code: 'invalid-auth', problems };
@@ -118,7 +112,7 @@ export function buildAgentConfigEnv(mode: AgentMode, facts: AgentConfigFacts, so
     paths: { home: HOME },
   };
 
-  const parsed = validate(input, facts, sources);
+  const parsed = parseAgentConfig(input);
   if (!parsed.ok) {
     return {
       ok: false,
