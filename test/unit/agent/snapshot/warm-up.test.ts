@@ -33,8 +33,9 @@ describe('the snapshot warm-up', () => {
     // Allowed: on-exit-leak-free (pino) picks its registry by NODE_V8_COVERAGE while loading (the
     // snapshot is built in an empty environment, so it takes the production choice); os.tmpdir()
     // reads TMPDIR, TMP and TEMP for the rehearsal's directory, which is removed; the test runner's
-    // module loader reads WATCH_REPORT_DEPENDENCIES.
-    const allowed = new Set(['NODE_V8_COVERAGE', 'TMPDIR', 'TMP', 'TEMP', 'WATCH_REPORT_DEPENDENCIES']);
+    // module loader reads WATCH_REPORT_DEPENDENCIES; the made-up Vault's listen() loads Node's
+    // cluster module, which reads NODE_CLUSTER_SCHED_POLICY (the agent has no cluster).
+    const allowed = new Set(['NODE_V8_COVERAGE', 'TMPDIR', 'TMP', 'TEMP', 'WATCH_REPORT_DEPENDENCIES', 'NODE_CLUSTER_SCHED_POLICY']);
     expect(read.filter((key) => !allowed.has(key))).toEqual([]);
     expect(argv).not.toHaveBeenCalled();
     await new Promise((resolveTick) => setImmediate(resolveTick));
