@@ -47,7 +47,13 @@ function kvAnswer(data: Record<string, unknown>): unknown {
   return { request_id: 'warm-up', lease_id: '', lease_duration: 0, renewable: false, data: { data, metadata: { created_time: '2020-01-01T00:00:00Z', version: 1 } } };
 }
 
-/** The made-up Vault on a loopback port: the socket transport's whole path runs (connect, write, parse, close). */
+/**
+ * The made-up Vault on a loopback port: the socket transport's path runs (connect, write, parse).
+ * Every answer closes its connection: a kept-alive one would wait in the pool on an unref'd idle
+ * timer, and Node keeps the emptied list of an unref'd timer until it expires. Left in the blob,
+ * that stale list makes Node believe a timer is already scheduled, so no later timer of a run is
+ * (a sidecar then exits after its first render: test/integration/agent-snapshot.test.ts).
+ */
 async function loopbackVault(): Promise<{ address: string; close(): Promise<void> }> {
   const server = createServer((socket) => {
     let pending = '';
@@ -60,7 +66,7 @@ async function loopbackVault(): Promise<{ address: string; close(): Promise<void
         pending = pending.slice(end + 4);
         const answer = ANSWERS[`${method} ${path}`];
         const body = answer === undefined ? '{"errors":[]}' : JSON.stringify(answer);
-        socket.write(`HTTP/1.1 ${answer === undefined ? '404 Not Found' : '200 OK'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        socket.write(`HTTP/1.1 ${answer === undefined ? '404 Not Found' : '200 OK'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       }
     });
     socket.on('error', () => undefined);

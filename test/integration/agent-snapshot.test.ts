@@ -158,6 +158,36 @@ describe('the agent startup snapshot', () => {
     expect(parseLogs(await readFile(agent.logFile, 'utf8')).find((line) => line.msg === 'agent starting')).toMatchObject({ snapshot: true, mode: 'native-sidecar' });
   });
 
+  it('as a sidecar from the snapshot, keeps running on its timers after the first render (no timer state of the build left in the blob)', async () => {
+    // A plain sidecar has no listener: only its timers (token renewal, the 5-minute static secret
+    // re-read) keep it alive. A timer list left pending while the blob was built (an unref'd timer
+    // cleared during the warm-up) keeps Node from ever scheduling a later timer in a run, and the
+    // sidecar then exits as soon as its first render is done.
+    const root = await rootWithToken('sidecar');
+    const configFile = join(dir, 'sidecar.json');
+    await writeFile(configFile, JSON.stringify({ ...config(), mode: 'sidecar' }));
+    const agent = startManagedProcess({
+      command: join(dist, 'agent.sh'),
+      args: ['--config', configFile, '--root-dir', root],
+      env: { PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir, SNAPSHOT_TEST_VALUE: 'plain-sidecar' },
+      logFile: join(dir, 'sidecar.log'),
+    });
+    try {
+      const rendered = async (): Promise<true | undefined> =>
+        parseLogs(await readFile(agent.logFile, 'utf8')).some((line) => line.msg === 'every template rendered') ? true : undefined;
+      await waitFor(rendered, { what: 'the first render', timeoutMs: 15_000 });
+      await expectRendered(root, 'plain-sidecar');
+      await new Promise((resolveWait) => setTimeout(resolveWait, 2_000));
+      expect(agent.exitStatus(), await agent.logTail()).toBeUndefined();
+    } finally {
+      await agent.stop();
+    }
+    expect(agent.exitStatus()).toBe('exit code 0');
+    const logs = parseLogs(await readFile(agent.logFile, 'utf8'));
+    expect(logs.find((line) => line.msg === 'agent starting')).toMatchObject({ snapshot: true, mode: 'sidecar' });
+    expect(logs.some((line) => line.msg === 'agent stopping')).toBe(true);
+  });
+
   it('reaches Vault through an HTTP proxy from the snapshot (undici, compiled on first use)', async () => {
     let tunnels = 0;
     const proxy: Server = createServer((_request, response) => response.writeHead(405).end());
