@@ -254,6 +254,32 @@ describe('the agent startup snapshot', () => {
     expect(unknown.stderr).toContain("vault-injector agent: Unknown option '--inspect-nope'");
   });
 
+  it("the agent image's entry (image-entry.sh) starts the agent from the blob, agent.js under NODE_OPTIONS, other commands from the CLI bundle", async () => {
+    // The image's file with its /app/dist pointed at this build.
+    const entry = join(dir, 'vault-injector');
+    await writeFile(entry, (await readFile(join(repo, 'agent/snapshot/image-entry.sh'), 'utf8')).replaceAll('/app/dist', dist), { mode: 0o755 });
+    const configFile = join(dir, 'image-entry.json');
+    await writeFile(configFile, JSON.stringify(config()));
+
+    const fromBlob = await rootWithToken('image-entry-blob');
+    const direct = await launch(entry, ['agent', '--config', configFile, '--root-dir', fromBlob], { env: { SNAPSHOT_TEST_VALUE: 'image' } });
+    expect(direct).toMatchObject({ code: 0, stderr: '' });
+    expect(starting(direct)).toMatchObject({ snapshot: true, rootDir: fromBlob });
+    await expectRendered(fromBlob, 'image');
+
+    const withOptions = await rootWithToken('image-entry-node-options');
+    const plain = await launch(entry, ['agent', '--config', configFile, '--root-dir', withOptions], {
+      env: { NODE_OPTIONS: '--max-old-space-size=64', SNAPSHOT_TEST_VALUE: 'image-options' },
+    });
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain('NODE_OPTIONS is set; starting from');
+    expect(starting(plain)).toMatchObject({ snapshot: false });
+    await expectRendered(withOptions, 'image-options');
+
+    const cli = await launch(entry, ['--help']);
+    expect(cli).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('falls back to agent.js when the node on the PATH did not build the blob', async () => {
     // Another binary as far as agent.sh can tell: a wrapper has another size and mtime.
     const otherNode = join(dir, 'other-node');
