@@ -18,7 +18,11 @@ export function parseGoStringLiteral(literal: string): string | undefined {
   return decodeInterpreted(literal.slice(1, -1));
 }
 
+/** Text with no escape, quote or newline and no surrogate (most literals are plain Vault paths): its own value. */
+const PLAIN = /^[^"\\\n\uD800-\uDFFF]*$/;
+
 function decodeInterpreted(body: string): string | undefined {
+  if (PLAIN.test(body)) return body;
   const bytes: number[] = [];
   for (let index = 0; index < body.length; ) {
     const codePoint = body.codePointAt(index) ?? 0;

@@ -40,6 +40,8 @@ describe('parseGoStringLiteral', () => {
     ['"\\x41\\101\\u00e9\\U0001F600"', 'AAé😀'],
     ['"\\xc3\\xa9"', 'é'], // \x escapes are bytes
     ['"héllo"', 'héllo'],
+    ['"kv/😀"', 'kv/😀'], // a surrogate pair, not a plain literal
+    ['"kv/\ud800x"', 'kv/\ufffdx'], // a lone surrogate (possible in a JS string) becomes U+FFFD, as in UTF-8
     ['`raw \\n "x"`', 'raw \\n "x"'],
     ['`a\r\nb`', 'a\nb'],
   ])('reads %s', (literal, value) => {
