@@ -4,7 +4,8 @@
  * 1. main.ts bundled as one CommonJS script (a snapshot is built from a single script
  *    that may only `require` built-in modules), every agent module inside it;
  * 2. `node --snapshot-blob agent.blob --build-snapshot` with the node binary running the build,
- *    in an empty environment (nothing of the build machine may end up in the blob);
+ *    in an empty environment (nothing of the build machine may end up in the blob), while this
+ *    process runs the made-up Vault its rehearsed init run talks to (made-up-vault.ts);
  * 3. the blob test-started (`-- --help`) with that binary;
  * 4. `agent.blob.id`: the binary's size and mtime, which agent.sh compares with the `node` it is
  *    about to run (a blob only works with the binary that built it);
@@ -18,11 +19,12 @@
  * so those two stand-ins answer that much themselves. Dynamic `import()` does not work in a
  * deserialized snapshot, so no import may stay external: the bundle must not contain one.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { startMadeUpVault } from './made-up-vault.js';
 
 /** Built-ins loaded on first use instead of while building the snapshot. */
 const LAZY_BUILTINS = ['http', 'https', 'http2', 'tls', 'child_process', 'worker_threads', 'module', 'async_hooks', 'perf_hooks', 'inspector'];
@@ -137,7 +139,15 @@ export async function buildAgentSnapshot(options: AgentSnapshotOptions): Promise
     if (external !== null) throw new Error(`the snapshot bundle imports ${external[2]} with import(), which a snapshot cannot do`);
 
     const blob = join(outdir, 'agent.blob');
-    const built = run(node, ['--snapshot-blob', blob, '--build-snapshot', entry], work);
+    // The rehearsed init run's Vault runs here, not in the process whose heap becomes the blob.
+    const vault = await startMadeUpVault();
+    let built: { stdout: string; stderr: string };
+    try {
+      built = await runAsync(node, ['--snapshot-blob', blob, '--build-snapshot', entry, vault.address], work);
+    } finally {
+      await vault.close();
+    }
+    if (vault.requests.length === 0) throw new Error('the snapshot rehearsal did not reach the made-up Vault');
     // Node warns about built-ins it cannot vouch for in a snapshot: treat that as a failure.
     if (/Warning/.test(built.stderr)) throw new Error(`building the agent snapshot warned:\n${built.stderr}`);
     const started = run(node, ['--snapshot-blob', blob, '--', '--help'], work);
@@ -157,6 +167,16 @@ export async function buildAgentSnapshot(options: AgentSnapshotOptions): Promise
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** As run(), without blocking this process's event loop (the made-up Vault answers from it meanwhile). */
+function runAsync(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    execFile(command, args, { cwd, env: {}, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) resolveRun({ stdout, stderr });
+      else reject(new Error(`${command} ${args.join(' ')} failed (${String(error.code ?? error.signal)}):\n${stderr}`));
+    });
+  });
 }
 
 function run(command: string, args: string[], cwd: string): { stdout: string; stderr: string } {

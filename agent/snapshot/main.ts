@@ -25,7 +25,11 @@ function main(args: readonly string[], fromSnapshot: boolean): void {
 if (startupSnapshot.isBuildingSnapshot()) {
   // `node --snapshot-blob B -- ARGS` leaves argv as [node, ...ARGS]: no script path.
   startupSnapshot.setDeserializeMainFunction(() => main(process.argv.slice(1), true));
-  warmUp().catch((error: unknown) => {
+  // build-snapshot.ts runs the made-up Vault of the rehearsal and passes its address after the
+  // script (`--build-snapshot agent-snapshot.cjs ADDRESS`); nothing keeps it.
+  const vaultAddress = process.argv[2];
+  if (vaultAddress === undefined) throw new Error('agent snapshot: the made-up Vault address is missing (see build-snapshot.ts)');
+  warmUp(vaultAddress).catch((error: unknown) => {
     // Fails the build: no blob is written.
     process.stderr.write(`agent snapshot: warm-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -4,6 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startMadeUpVault } from '../../../../agent/snapshot/made-up-vault.js';
 
 describe('the snapshot warm-up', () => {
   const realEnv = process.env;
@@ -12,7 +13,9 @@ describe('the snapshot warm-up', () => {
     vi.restoreAllMocks();
   });
 
-  it('rehearses an init run without reading env or argv, and leaves no handle, listener or file behind', async () => {
+  it('rehearses an init run against the made-up Vault without reading env or argv, and leaves no handle, listener or file behind', async () => {
+    // The build runs the made-up Vault in its own process; here it runs in this one, started first.
+    const vault = await startMadeUpVault();
     const read: string[] = [];
     process.env = new Proxy(realEnv, {
       get(target, key) {
@@ -28,14 +31,25 @@ describe('the snapshot warm-up', () => {
     const dirsBefore = await warmUpDirs();
 
     const { warmUp } = await import('../../../../agent/snapshot/warm-up.js');
-    await expect(warmUp()).resolves.toBeUndefined();
+    try {
+      await expect(warmUp(vault.address)).resolves.toBeUndefined();
+    } finally {
+      process.env = realEnv;
+      await vault.close();
+    }
+    // What an init run with two KV v2 secrets asks (one mount lookup for both).
+    expect([...vault.requests].sort()).toEqual([
+      'GET /v1/auth/token/lookup-self',
+      'GET /v1/kv/data/app',
+      'GET /v1/kv/data/db',
+      'GET /v1/sys/internal/ui/mounts/kv/app',
+    ]);
 
     // Allowed: on-exit-leak-free (pino) picks its registry by NODE_V8_COVERAGE while loading (the
     // snapshot is built in an empty environment, so it takes the production choice); os.tmpdir()
     // reads TMPDIR, TMP and TEMP for the rehearsal's directory, which is removed; the test runner's
-    // module loader reads WATCH_REPORT_DEPENDENCIES; the made-up Vault's listen() loads Node's
-    // cluster module, which reads NODE_CLUSTER_SCHED_POLICY (the agent has no cluster).
-    const allowed = new Set(['NODE_V8_COVERAGE', 'TMPDIR', 'TMP', 'TEMP', 'WATCH_REPORT_DEPENDENCIES', 'NODE_CLUSTER_SCHED_POLICY']);
+    // module loader reads WATCH_REPORT_DEPENDENCIES.
+    const allowed = new Set(['NODE_V8_COVERAGE', 'TMPDIR', 'TMP', 'TEMP', 'WATCH_REPORT_DEPENDENCIES']);
     expect(read.filter((key) => !allowed.has(key))).toEqual([]);
     expect(argv).not.toHaveBeenCalled();
     await new Promise((resolveTick) => setImmediate(resolveTick));
