@@ -2,7 +2,8 @@
  * The auth manager for a config: the login method, the token sinks and the manager, wired to
  * the agent's Vault client. The cert method gets its own TLS client from `createClient`.
  */
-import { AgentMode, type AgentConfig } from '../../contract/agent-config/index.js';
+import type { AgentConfig } from '../../contract/agent-config/index.js';
+import { AgentMode } from '../../contract/agent-config/runtime.js';
 import type { Clock, Random } from '../lease/clock.js';
 import type { Logger } from '../observe/logger.js';
 import { createTokenSinkWriter } from '../sinks/token-sinks.js';

@@ -13,7 +13,8 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { listenerPort, type EndpointConfig, type ListenerConfig } from '../../contract/agent-config/index.js';
+import type { EndpointConfig, ListenerConfig } from '../../contract/agent-config/index.js';
+import { listenerPort } from '../../contract/agent-config/runtime.js';
 import { METRICS_CONTENT_TYPE } from './agent-metrics.js';
 
 export const LIVENESS_PATH = '/livez';

@@ -3,7 +3,7 @@
  * `VAULT_INJECTOR_AGENT_CONFIG`, set by the webhook. The flags are for running it by hand.
  */
 import { parseArgs } from 'node:util';
-import { AGENT_CONFIG_ENV_VAR } from '../../contract/agent-config/index.js';
+import { AGENT_CONFIG_ENV_VAR } from '../../contract/agent-config/runtime.js';
 
 /** Environment variable of the root-directory override; `--root-dir` wins over it. */
 export const ROOT_DIR_ENV_VAR = 'VAULT_INJECTOR_ROOT_DIR';

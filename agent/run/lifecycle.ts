@@ -19,7 +19,7 @@
  * untouched. With false the agent keeps the last good file and re-renders when the store reports
  * a change (it keeps re-fetching failed secrets with backoff).
  */
-import { AgentMode } from '../../contract/agent-config/index.js';
+import { AgentMode } from '../../contract/agent-config/runtime.js';
 
 export interface LifecyclePolicy {
   mode: AgentMode;

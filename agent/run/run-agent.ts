@@ -12,7 +12,8 @@
  * which is what log collectors parse; a text formatter would be one more thing to keep free of
  * secrets for no reader that needs it.
  */
-import { AgentMode, type AgentConfig } from '../../contract/agent-config/index.js';
+import type { AgentConfig } from '../../contract/agent-config/index.js';
+import { AgentMode } from '../../contract/agent-config/runtime.js';
 import { formatMetrics } from '../observe/agent-metrics.js';
 import { startAgentEndpoints, type RunningEndpoints } from '../observe/agent-endpoints.js';
 import { createLogger, serializeError, type Logger } from '../observe/logger.js';
@@ -58,10 +59,19 @@ export async function runAgent(args: readonly string[], host: AgentHost): Promis
     host.stderr(`vault-injector agent: invalid configuration:\n${formatConfigErrors(loaded.errors)}\n`);
     return 2;
   }
-  const { config, rootDir } = loaded;
+  const { config, rootDir, source } = loaded;
   const logger = createLogger({ level: config.log.level, destination: host.logDestination });
   logger.info(
-    { mode: config.mode, templates: config.templates.length, sinks: config.sinks.length, rootDir: rootDir ?? null, vault: config.vault.address, snapshot: host.fromSnapshot === true },
+    {
+      mode: config.mode,
+      templates: config.templates.length,
+      sinks: config.sinks.length,
+      rootDir: rootDir ?? null,
+      vault: config.vault.address,
+      snapshot: host.fromSnapshot === true,
+      // 'checked': the webhook's check of the config matched (contract/agent-config/config-check.ts).
+      config: source,
+    },
     'agent starting',
   );
   if (config.cache !== undefined) logger.warn('cache (the API proxy) is not supported by this agent and is ignored; templates still render');

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { startMadeUpVault } from './made-up-vault.js';
+import { rehearsalFor } from './rehearsal.js';
 
 /** Built-ins loaded on first use instead of while building the snapshot. */
 const LAZY_BUILTINS = ['http', 'https', 'http2', 'tls', 'child_process', 'worker_threads', 'module', 'async_hooks', 'perf_hooks', 'inspector'];
@@ -143,7 +144,7 @@ export async function buildAgentSnapshot(options: AgentSnapshotOptions): Promise
     const vault = await startMadeUpVault();
     let built: { stdout: string; stderr: string };
     try {
-      built = await runAsync(node, ['--snapshot-blob', blob, '--build-snapshot', entry, vault.address], work);
+      built = await runAsync(node, ['--snapshot-blob', blob, '--build-snapshot', entry, JSON.stringify(rehearsalFor(vault.address))], work);
     } finally {
       await vault.close();
     }

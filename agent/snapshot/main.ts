@@ -12,7 +12,7 @@
 import { startupSnapshot } from 'node:v8';
 import { exitSoon, processHost } from '../../cli/process-host.js';
 import { runAgent } from '../run/run-agent.js';
-import { warmUp } from './warm-up.js';
+import { warmUp, type Rehearsal } from './warm-up.js';
 
 function main(args: readonly string[], fromSnapshot: boolean): void {
   runAgent(args, { ...processHost(), fromSnapshot }).then(exitSoon, (error: unknown) => {
@@ -25,11 +25,11 @@ function main(args: readonly string[], fromSnapshot: boolean): void {
 if (startupSnapshot.isBuildingSnapshot()) {
   // `node --snapshot-blob B -- ARGS` leaves argv as [node, ...ARGS]: no script path.
   startupSnapshot.setDeserializeMainFunction(() => main(process.argv.slice(1), true));
-  // build-snapshot.ts runs the made-up Vault of the rehearsal and passes its address after the
-  // script (`--build-snapshot agent-snapshot.cjs ADDRESS`); nothing keeps it.
-  const vaultAddress = process.argv[2];
-  if (vaultAddress === undefined) throw new Error('agent snapshot: the made-up Vault address is missing (see build-snapshot.ts)');
-  warmUp(vaultAddress).catch((error: unknown) => {
+  // build-snapshot.ts runs the rehearsal's made-up Vault and passes the rehearsal (rehearsal.ts) as
+  // JSON after the script (`--build-snapshot agent-snapshot.cjs REHEARSAL`); nothing keeps it.
+  const rehearsal = process.argv[2];
+  if (rehearsal === undefined) throw new Error('agent snapshot: the rehearsal is missing (see build-snapshot.ts)');
+  warmUp(JSON.parse(rehearsal) as Rehearsal).catch((error: unknown) => {
     // Fails the build: no blob is written.
     process.stderr.write(`agent snapshot: warm-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -28,50 +28,46 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AGENT_CONFIG_ENV_VAR, type AgentConfigInput } from '../../contract/agent-config/index.js';
 import { runAgent } from '../run/run-agent.js';
-import { MADE_UP_TOKEN } from './made-up-vault.js';
 
-function rehearsalConfig(vaultAddress: string): AgentConfigInput {
-  return {
-    version: 1,
-    mode: 'init',
-    vault: { address: vaultAddress },
-    auth: { method: 'token_file', tokenFilePath: '/token' },
-    sinks: [{ path: '/home/vault/.vault-token' }],
-    templates: [
-      // vault-k8s's two default templates (map and json), on two secrets fetched at once.
-      { name: 'map', destination: '/secrets/map', engine: 'go', perms: 0o640, contents: '{{ with secret "kv/app" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}' },
-      { name: 'json', destination: '/secrets/json', engine: 'go', contents: '{{ with secret "kv/db" }}{{ .Data | toJSON }}{{ end }}' },
-    ],
-    log: { level: 'trace', format: 'json' },
-  };
+/** A rehearsal (made by rehearsal.ts in the build process): the config's environment variables, as the webhook sets them, and the token. */
+export interface Rehearsal {
+  env: Record<string, string>;
+  token: string;
 }
 
-/** `vaultAddress`: the made-up Vault (made-up-vault.ts), which the build runs in its own process. */
-export async function warmUp(vaultAddress: string): Promise<void> {
+export async function warmUp(rehearsal: Rehearsal): Promise<void> {
   await Promise.all([
     import('../run/create-components.js'),
     import('../templates/go/go-engine.js'),
   ]);
-  await rehearseInitRun(vaultAddress);
+  await rehearseInitRun(rehearsal);
   await readAnswers();
 }
 
-async function rehearseInitRun(vaultAddress: string): Promise<void> {
+async function rehearseInitRun(rehearsal: Rehearsal): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'agent-warm-up-'));
   try {
-    await writeFile(join(dir, 'token'), MADE_UP_TOKEN, { mode: 0o600 });
+    await writeFile(join(dir, 'token'), rehearsal.token, { mode: 0o600 });
     const problems: string[] = [];
+    const lines: string[] = [];
     const code = await runAgent(['--root-dir', dir], {
-      env: { [AGENT_CONFIG_ENV_VAR]: JSON.stringify(rehearsalConfig(vaultAddress)) },
+      env: { ...rehearsal.env },
       cwd: dir,
       stdout: () => undefined,
       stderr: (text) => void problems.push(text),
       onStopSignal: () => undefined,
-      logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      logDestination: new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          lines.push(chunk.toString('utf8'));
+          done();
+        },
+      }),
     });
     if (code !== 0) throw new Error(`the rehearsed init run exited ${code}: ${problems.join('')}`);
+    // Validating would have evaluated zod and the schema, which would then sit in every start's heap.
+    const starting = lines.find((line) => line.includes('"msg":"agent starting"')) ?? '(no "agent starting" line)';
+    if (!starting.includes('"config":"checked"')) throw new Error(`the rehearsed init run did not take its config as checked by the webhook: ${starting}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

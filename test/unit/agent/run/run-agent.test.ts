@@ -10,7 +10,14 @@ import type { AgentComponents } from '../../../../agent/run/agent-components.js'
 import { runAgent, type AgentHost } from '../../../../agent/run/run-agent.js';
 import type { RunningEndpoints } from '../../../../agent/observe/agent-endpoints.js';
 import type { TemplateEngine } from '../../../../agent/templates/template-engine.js';
-import type { AgentConfigInput } from '../../../../contract/agent-config/index.js';
+import {
+  AGENT_CONFIG_CHECK_ENV_VAR,
+  AGENT_CONFIG_ENV_VAR,
+  agentConfigCheck,
+  agentConfigEnvVars,
+  parseAgentConfig,
+  type AgentConfigInput,
+} from '../../../../contract/agent-config/index.js';
 import { aFakeStore, secretValue, type FakeStore } from '../render/fakes.js';
 
 let dir: string;
@@ -148,6 +155,45 @@ describe('the agent program', () => {
     const result = run([]);
     expect(await result.code).toBe(2);
     expect(result.stderr.join('')).toContain('VAULT_INJECTOR_AGENT_CONFIG is not set');
+  });
+
+  it("takes a config from the webhook's environment as checked, and validates one edited after admission or not checked", async () => {
+    const input: AgentConfigInput = {
+      version: 1,
+      mode: 'init',
+      vault: { address: 'http://127.0.0.1:1' },
+      auth: { method: 'kubernetes', role: 'app' },
+      templates: [{ name: 'app', destination: '/vault/secrets/app', engine: 'go', contents: 'kv/app' }],
+      log: { level: 'info', format: 'json' },
+    };
+    const parsed = parseAgentConfig(input);
+    if (!parsed.ok) throw new Error('test config invalid');
+    const vars = agentConfigEnvVars(parsed.config);
+    if (!vars.ok) throw new Error('test config too large');
+    const fromWebhook: Record<string, string> = { ...Object.fromEntries(vars.env.map(({ name, value }) => [name, value])), VAULT_INJECTOR_ROOT_DIR: dir };
+    const starting = (lines: string[]): unknown => JSON.parse(lines.find((line) => line.includes('"msg":"agent starting"')) ?? '{}');
+
+    const checked = fakeComponents();
+    const asChecked = run([], checked.components, fromWebhook);
+    checked.world.login();
+    expect(await asChecked.code).toBe(0);
+    expect(starting(asChecked.lines)).toMatchObject({ config: 'checked', mode: 'init' });
+    expect(await readFile(join(dir, 'vault/secrets/app'), 'utf8')).toBe('value=v1\n');
+
+    // Not checked: validated, and a valid config runs the same.
+    const unchecked = fakeComponents();
+    const withoutCheck = Object.fromEntries(Object.entries(fromWebhook).filter(([name]) => name !== AGENT_CONFIG_CHECK_ENV_VAR));
+    const asUnchecked = run([], unchecked.components, withoutCheck);
+    unchecked.world.login();
+    expect(await asUnchecked.code).toBe(0);
+    expect(starting(asUnchecked.lines)).toMatchObject({ config: 'validated' });
+
+    // Edited after admission into something invalid (its check no longer matches): caught.
+    const edited = JSON.stringify({ ...parsed.config, mode: 'sometimes' });
+    expect(agentConfigCheck(edited)).not.toBe(fromWebhook[AGENT_CONFIG_CHECK_ENV_VAR]);
+    const asEdited = run([], fakeComponents().components, { ...fromWebhook, [AGENT_CONFIG_ENV_VAR]: edited });
+    expect(await asEdited.code).toBe(2);
+    expect(asEdited.stderr.join('')).toContain('  - mode: ');
   });
 
   it('prints its help and exits 0; a bad flag exits 2', async () => {

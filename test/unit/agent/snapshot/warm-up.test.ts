@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMadeUpVault } from '../../../../agent/snapshot/made-up-vault.js';
+import { rehearsalFor } from '../../../../agent/snapshot/rehearsal.js';
 
 describe('the snapshot warm-up', () => {
   const realEnv = process.env;
@@ -16,6 +17,7 @@ describe('the snapshot warm-up', () => {
   it('rehearses an init run against the made-up Vault without reading env or argv, and leaves no handle, listener or file behind', async () => {
     // The build runs the made-up Vault in its own process; here it runs in this one, started first.
     const vault = await startMadeUpVault();
+    const rehearsal = rehearsalFor(vault.address);
     const read: string[] = [];
     process.env = new Proxy(realEnv, {
       get(target, key) {
@@ -32,7 +34,7 @@ describe('the snapshot warm-up', () => {
 
     const { warmUp } = await import('../../../../agent/snapshot/warm-up.js');
     try {
-      await expect(warmUp(vault.address)).resolves.toBeUndefined();
+      await expect(warmUp(rehearsal)).resolves.toBeUndefined();
     } finally {
       process.env = realEnv;
       await vault.close();
