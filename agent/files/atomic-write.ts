@@ -31,11 +31,10 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
   if (holds(path, bytes, options.mode)) return 'unchanged';
   const dir = dirname(path);
-  if (options.createDirs) mkdirSync(dir, { recursive: true, mode: 0o755 });
   // Hidden, and named after the file so a leftover (after a crash) is recognisable.
   const temp = join(dir, `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
   try {
-    const fd = openSync(temp, 'wx', options.mode);
+    const fd = openTemp(temp, dir, options);
     try {
       for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
       // open() applies the umask; fchmod sets the exact mode before the file becomes visible
@@ -51,6 +50,17 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/** Creates the temp file; the directory is created only when it is missing (a rare case: two syscalls saved per file otherwise). */
+function openTemp(temp: string, dir: string, options: AtomicWriteOptions): number {
+  try {
+    return openSync(temp, 'wx', options.mode);
+  } catch (error) {
+    if (!options.createDirs || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return openSync(temp, 'wx', options.mode);
 }
 
 function holds(path: string, bytes: Buffer, mode: number): boolean {
