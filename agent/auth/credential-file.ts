@@ -4,7 +4,8 @@
  * {@link CachedCredential} also keeps the last good value for when the file is gone or empty —
  * Vault Agent's rule for approle, jwt and token_file — and can remove the file after reading.
  */
-import { readFile, realpath, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { realpath, unlink } from 'node:fs/promises';
 import type { Logger } from '../observe/logger.js';
 import { AuthError, AuthErrorCode } from './auth-result.js';
 
@@ -14,11 +15,16 @@ export interface CredentialFile {
   what: string;
 }
 
-/** The file's trimmed content; fails when it cannot be read or is empty. */
+/**
+ * The file's trimmed content; fails when it cannot be read or is empty. Read synchronously: a
+ * credential is a few hundred bytes on a local (in a pod, in-memory) volume, and the read is the
+ * first step of every login; read asynchronously it took four trips through libuv's thread pool,
+ * each waiting for a turn of the event loop, before the login request could go out.
+ */
 export async function readCredential(file: CredentialFile): Promise<string> {
   let text: string;
   try {
-    text = await readFile(file.path, 'utf8');
+    text = readFileSync(file.path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
     throw new AuthError(AuthErrorCode.credentialUnreadable, `cannot read the ${file.what} file ${file.path} (${code})`);
