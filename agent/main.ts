@@ -3,7 +3,7 @@
  * or `vault-injector agent …` through the CLI. The only agent module that touches the process:
  * argv, env, stdout/stderr, SIGTERM/SIGINT and the exit code.
  */
-import { exitSoon, processHost } from '../cli/process-host.js';
+import { exitWhenFlushed, processHost } from '../cli/process-host.js';
 import { runAgent } from './run/run-agent.js';
 
-exitSoon(await runAgent(process.argv.slice(2), processHost()));
+exitWhenFlushed(await runAgent(process.argv.slice(2), processHost()));

@@ -30,3 +30,14 @@ export function exitSoon(code: number): void {
   process.exitCode = code;
   setTimeout(() => process.exit(code), 1_000).unref();
 }
+
+/**
+ * Exits at once when nothing is left to write to stdout or stderr, else as {@link exitSoon}. For a
+ * run whose work is all awaited and closed by now (the agent): a natural exit would only tear down
+ * Node's environment and V8's heap first (~1.5 ms of every init container's start).
+ */
+export function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  exitSoon(code);
+}

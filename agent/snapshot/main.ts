@@ -10,12 +10,12 @@
  * (`node agent-snapshot.cjs ARGS`), the same file starts the agent directly.
  */
 import { startupSnapshot } from 'node:v8';
-import { exitSoon, processHost } from '../../cli/process-host.js';
+import { exitSoon, exitWhenFlushed, processHost } from '../../cli/process-host.js';
 import { runAgent } from '../run/run-agent.js';
 import { warmUp, type Rehearsal } from './warm-up.js';
 
 function main(args: readonly string[], fromSnapshot: boolean): void {
-  runAgent(args, { ...processHost(), fromSnapshot }).then(exitSoon, (error: unknown) => {
+  runAgent(args, { ...processHost(), fromSnapshot }).then(exitWhenFlushed, (error: unknown) => {
     // runAgent reports every expected failure itself; this is a bug. Its class only: no data.
     process.stderr.write(`vault-injector agent: unexpected error (${error instanceof Error ? error.name : typeof error})\n`);
     exitSoon(1);

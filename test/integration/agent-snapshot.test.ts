@@ -133,6 +133,8 @@ describe('the agent startup snapshot', () => {
     const outcome = await launch(join(dist, 'agent.sh'), ['--config', configFile, '--root-dir', root], { env: { SNAPSHOT_TEST_VALUE: 'run-1' } });
     expect(outcome).toMatchObject({ code: 0, stderr: '' });
     expect(starting(outcome)).toMatchObject({ snapshot: true, rootDir: root, templates: 2 });
+    // The last line before the process exits (at once, once nothing is left to write) came through the pipe.
+    expect(outcome.logs.at(-1)).toMatchObject({ msg: 'agent stopped', exitCode: 0 });
     await expectRendered(root, 'run-1');
     expect(JSON.stringify(outcome.logs)).not.toContain(SECRET);
   });
