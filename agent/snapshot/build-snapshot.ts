@@ -19,7 +19,7 @@
  * so those two stand-ins answer that much themselves. Dynamic `import()` does not work in a
  * deserialized snapshot, so no import may stay external: the bundle must not contain one.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -144,14 +144,14 @@ export async function buildAgentSnapshot(options: AgentSnapshotOptions): Promise
     const vault = await startMadeUpVault();
     let built: { stdout: string; stderr: string };
     try {
-      built = await runAsync(node, ['--snapshot-blob', blob, '--build-snapshot', entry, JSON.stringify(rehearsalFor(vault.address))], work);
+      built = await run(node, ['--snapshot-blob', blob, '--build-snapshot', entry, JSON.stringify(rehearsalFor(vault.address))], work);
     } finally {
       await vault.close();
     }
     if (vault.requests.length === 0) throw new Error('the snapshot rehearsal did not reach the made-up Vault');
     // Node warns about built-ins it cannot vouch for in a snapshot: treat that as a failure.
     if (/Warning/.test(built.stderr)) throw new Error(`building the agent snapshot warned:\n${built.stderr}`);
-    const started = run(node, ['--snapshot-blob', blob, '--', '--help'], work);
+    const started = await run(node, ['--snapshot-blob', blob, '--', '--help'], work);
     if (!started.stdout.startsWith('Usage: vault-injector agent')) throw new Error(`the agent snapshot does not start:\n${started.stdout}${started.stderr}`);
 
     const binary = statSync(node);
@@ -170,21 +170,16 @@ export async function buildAgentSnapshot(options: AgentSnapshotOptions): Promise
   }
 }
 
-/** As run(), without blocking this process's event loop (the made-up Vault answers from it meanwhile). */
-function runAsync(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+/**
+ * Runs `command` in an empty environment: NODE_OPTIONS (tsx's loader when the build runs under tsx)
+ * or anything else of the build machine must not reach the snapshot. Asynchronous, so the made-up
+ * Vault keeps answering from this process meanwhile.
+ */
+function run(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
     execFile(command, args, { cwd, env: {}, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error === null) resolveRun({ stdout, stderr });
       else reject(new Error(`${command} ${args.join(' ')} failed (${String(error.code ?? error.signal)}):\n${stderr}`));
     });
   });
-}
-
-function run(command: string, args: string[], cwd: string): { stdout: string; stderr: string } {
-  // No environment: NODE_OPTIONS (tsx's loader when the build runs under tsx) or anything else
-  // of the build machine must not reach the snapshot.
-  const result = spawnSync(command, args, { cwd, env: {}, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.error !== undefined) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(result.status ?? result.signal)}):\n${result.stderr}`);
-  return { stdout: result.stdout, stderr: result.stderr };
 }
