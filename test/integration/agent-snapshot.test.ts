@@ -22,7 +22,7 @@ import { defaultTemplateContents } from '../../webhook/templates/default-templat
 import { enableKvV2, uniqueName, writePolicy } from '../support/openbao-secrets.js';
 import type { OpenBaoConnection } from '../support/openbao.js';
 import { getFreePort } from '../support/free-port.js';
-import { startManagedProcess } from '../support/managed-process.js';
+import { startManagedProcess, type ManagedProcess } from '../support/managed-process.js';
 import { sharedOpenBao } from '../support/shared-test-bed.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait-for.js';
@@ -32,6 +32,8 @@ const repo = resolve(import.meta.dirname, '../..');
 /** Set while building: must not be in the blob, nor seen by a run. */
 const BUILD_CANARY = `build-time-${randomBytes(8).toString('hex')}`;
 const SECRET = `snapshot-secret-${randomBytes(8).toString('hex')}`;
+/** The node that built the blob first on the PATH, as in the image. */
+const NODE_FIRST_PATH = [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter);
 
 let bao: OpenBaoConnection;
 let dir: string;
@@ -94,7 +96,7 @@ interface Outcome {
 }
 
 async function launch(launcher: string, args: string[], options: { env?: Record<string, string>; cwd?: string; path?: string } = {}): Promise<Outcome> {
-  const env = { PATH: options.path ?? [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir, ...options.env };
+  const env = { PATH: options.path ?? NODE_FIRST_PATH, HOME: dir, ...options.env };
   try {
     const { stdout, stderr } = await run(launcher, args, { env, cwd: options.cwd ?? dir, timeout: 60_000 });
     return { code: 0, stderr, logs: parseLogs(stdout) };
@@ -102,6 +104,20 @@ async function launch(launcher: string, args: string[], options: { env?: Record<
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, stderr: failed.stderr ?? '', logs: parseLogs(failed.stdout ?? '') };
   }
+}
+
+/** A long-running agent (a sidecar mode) started by agent.sh from the blob, with `config()` changed by `overrides`. */
+async function startFromBlob(name: string, overrides: Partial<AgentConfigInput>, testValue: string): Promise<{ agent: ManagedProcess; root: string }> {
+  const root = await rootWithToken(name);
+  const configFile = join(dir, `${name}.json`);
+  await writeFile(configFile, JSON.stringify({ ...config(), ...overrides }));
+  const agent = startManagedProcess({
+    command: join(dist, 'agent.sh'),
+    args: ['--config', configFile, '--root-dir', root],
+    env: { PATH: NODE_FIRST_PATH, HOME: dir, SNAPSHOT_TEST_VALUE: testValue },
+    logFile: join(dir, `${name}.log`),
+  });
+  return { agent, root };
 }
 
 function parseLogs(stdout: string): Record<string, unknown>[] {
@@ -163,16 +179,8 @@ describe('the agent startup snapshot', () => {
   });
 
   it('as a native sidecar from the snapshot, serves readiness once rendered and stops on SIGTERM with exit 0', async () => {
-    const root = await rootWithToken('native-sidecar');
     const healthPort = await getFreePort();
-    const configFile = join(dir, 'native-sidecar.json');
-    await writeFile(configFile, JSON.stringify({ ...config(), mode: 'native-sidecar', health: { port: healthPort } }));
-    const agent = startManagedProcess({
-      command: join(dist, 'agent.sh'),
-      args: ['--config', configFile, '--root-dir', root],
-      env: { PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir, SNAPSHOT_TEST_VALUE: 'sidecar' },
-      logFile: join(dir, 'native-sidecar.log'),
-    });
+    const { agent, root } = await startFromBlob('native-sidecar', { mode: 'native-sidecar', health: { port: healthPort } }, 'sidecar');
     try {
       const readyz = (): Promise<number | undefined> => fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => (r.status === 200 ? 200 : undefined), () => undefined);
       expect(await waitFor(readyz, { what: 'readiness', timeoutMs: 15_000 })).toBe(200);
@@ -189,15 +197,7 @@ describe('the agent startup snapshot', () => {
     // re-read) keep it alive. A timer list left pending while the blob was built (an unref'd timer
     // cleared during the warm-up) keeps Node from ever scheduling a later timer in a run, and the
     // sidecar then exits as soon as its first render is done.
-    const root = await rootWithToken('sidecar');
-    const configFile = join(dir, 'sidecar.json');
-    await writeFile(configFile, JSON.stringify({ ...config(), mode: 'sidecar' }));
-    const agent = startManagedProcess({
-      command: join(dist, 'agent.sh'),
-      args: ['--config', configFile, '--root-dir', root],
-      env: { PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: dir, SNAPSHOT_TEST_VALUE: 'plain-sidecar' },
-      logFile: join(dir, 'sidecar.log'),
-    });
+    const { agent, root } = await startFromBlob('sidecar', { mode: 'sidecar' }, 'plain-sidecar');
     try {
       const rendered = async (): Promise<true | undefined> =>
         parseLogs(await readFile(agent.logFile, 'utf8')).some((line) => line.msg === 'every template rendered') ? true : undefined;

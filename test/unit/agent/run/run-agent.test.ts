@@ -112,8 +112,9 @@ function run(args: string[], components?: AgentComponents, env: Record<string, s
   return { code: runAgent(args, host), lines, stderr, signal: (name) => signalListeners.forEach((l) => l(name)), endpoints };
 }
 
-async function writeConfig(overrides: Partial<AgentConfigInput> = {}): Promise<string> {
-  const config: AgentConfigInput = {
+/** An init config with one template, for the fake components' Vault. */
+function aConfig(overrides: Partial<AgentConfigInput> = {}): AgentConfigInput {
+  return {
     version: 1,
     mode: 'init',
     vault: { address: 'http://127.0.0.1:1' },
@@ -121,8 +122,11 @@ async function writeConfig(overrides: Partial<AgentConfigInput> = {}): Promise<s
     templates: [{ name: 'app', destination: '/vault/secrets/app', engine: 'go', contents: 'kv/app' }],
     ...overrides,
   };
+}
+
+async function writeConfig(overrides: Partial<AgentConfigInput> = {}): Promise<string> {
   const file = join(dir, 'config.json');
-  await writeFile(file, JSON.stringify(config));
+  await writeFile(file, JSON.stringify(aConfig(overrides)));
   return file;
 }
 
@@ -158,15 +162,7 @@ describe('the agent program', () => {
   });
 
   it("takes a config from the webhook's environment as checked, and validates one edited after admission or not checked", async () => {
-    const input: AgentConfigInput = {
-      version: 1,
-      mode: 'init',
-      vault: { address: 'http://127.0.0.1:1' },
-      auth: { method: 'kubernetes', role: 'app' },
-      templates: [{ name: 'app', destination: '/vault/secrets/app', engine: 'go', contents: 'kv/app' }],
-      log: { level: 'info', format: 'json' },
-    };
-    const parsed = parseAgentConfig(input);
+    const parsed = parseAgentConfig(aConfig({ log: { level: 'info', format: 'json' } }));
     if (!parsed.ok) throw new Error('test config invalid');
     const vars = agentConfigEnvVars(parsed.config);
     if (!vars.ok) throw new Error('test config too large');
