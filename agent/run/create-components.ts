@@ -8,18 +8,11 @@ import { createAgentAuth } from '../auth/create-agent-auth.js';
 import type { Logger } from '../observe/logger.js';
 import { createSecretStore } from '../secrets/create-secret-store.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
-import type { HttpTransport } from '../vault/http-transport.js';
 import { createHttpVaultClient } from '../vault/http-vault-client.js';
-import type { TlsSettings } from '../vault/tls-options.js';
 import type { AgentComponents } from './agent-components.js';
 
-export interface ComponentOptions {
-  /** Replaces the HTTP layer under the Vault client (the snapshot's warm-up answers from memory). */
-  transport?: (tls: () => Promise<TlsSettings>) => HttpTransport;
-}
-
-export async function createComponents(config: AgentConfig, logger: Logger, options: ComponentOptions = {}): Promise<AgentComponents> {
-  const client = createHttpVaultClient(config.vault, { logger, maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost, transport: options.transport });
+export async function createComponents(config: AgentConfig, logger: Logger): Promise<AgentComponents> {
+  const client = createHttpVaultClient(config.vault, { logger, maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost });
   const manager = createAgentAuth(config, { client, logger });
   const store = createSecretStore({ client, tokens: manager, config: config.templateConfig, logger });
   return {
